@@ -1,0 +1,76 @@
+"""The bot class: its dependencies come in through the constructor, from `bot.__main__`."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+import yarl
+from discord.ext import commands
+
+from bot.clock import Clock, SystemClock
+from bot.db import Database
+from bot.errors import CommandTree
+from bot.settings import Settings
+from bot.sync import sync_commands
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = (
+    "cogs.show",
+    "cogs.people",
+    "cogs.quotes",
+    "cogs.about",
+    "cogs.announce",
+)
+
+
+def point_discord_at(api_base: str | None, gateway_url: str | None) -> None:
+    """Send discord.py's REST and gateway traffic to another host (a proxy or the emulator).
+
+    discord.py keeps these as class attributes, so this is process-wide; the composition root
+    calls it once, before login.
+    """
+    discord.http.Route.BASE = api_base or "https://discord.com/api/v10"
+    gateway = gateway_url or "wss://gateway.discord.gg/"
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway)
+
+
+class KdramaBot(commands.Bot):
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        db: Database,
+        clock: Clock | None = None,
+        sync_on_start: bool = True,
+        extensions: tuple[str, ...] = EXTENSIONS,
+    ) -> None:
+        # The bot never joins voice: discord.py's warnings about missing voice libraries are noise.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
+        intents = discord.Intents.none()
+        intents.guilds = True
+        super().__init__(
+            # Slash commands only; mentioning the bot is a prefix nobody uses.
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=intents,
+            tree_cls=CommandTree,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+        self.settings = settings
+        self.db = db
+        self.clock = clock or SystemClock()
+        self.sync_on_start = sync_on_start
+        self.extensions_to_load = extensions
+
+    async def setup_hook(self) -> None:
+        for extension in self.extensions_to_load:
+            await self.load_extension(extension)
+        if self.sync_on_start:
+            await sync_commands(self)
+
+    async def on_ready(self) -> None:
+        # on_ready runs again after every reconnect: it only logs.
+        log.info("Connected as %s (id %s) to %d servers", self.user, self.user.id, len(self.guilds))

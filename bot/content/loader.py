@@ -1,0 +1,378 @@
+"""Reading and validating show data files (TOML). Every error is collected, not only the first.
+
+The format is documented in `data/README.md`. A file is turned into plain frozen dataclasses, or
+into a `DataFileError` listing each problem with its file and field; nothing is half-loaded.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.search import fold_name
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+# Lengths chosen so every value fits Discord's limits where it is shown (autocomplete choices are
+# 100 characters; embed field values 1,024).
+MAX_NAME = 100
+MAX_SHORT = 200
+MAX_LONG = 1000
+MAX_LIST = 25
+CREDIT_ROLES = ("writer", "director", "executive producer", "producer", "creator")
+
+
+@dataclass(frozen=True, slots=True)
+class DataError:
+    file: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.field}: {self.message}"
+
+
+class DataFileError(Exception):
+    """One or more data files are invalid; `errors` lists every problem found."""
+
+    def __init__(self, errors: list[DataError]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(str(error) for error in errors))
+
+
+@dataclass(frozen=True, slots=True)
+class PersonData:
+    slug: str
+    name: str
+    native_name: str | None = None
+    aliases: tuple[str, ...] = ()
+    known_for: tuple[str, ...] = ()
+    credits: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CharacterData:
+    slug: str
+    name: str
+    native_name: str | None = None
+    aliases: tuple[str, ...] = ()
+    description: str | None = None
+    played_by: tuple[str, ...] = ()  # person slugs
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteData:
+    text: str
+    context: str
+    speaker_name: str
+    person: str | None = None  # person slug, when a person said it
+    character: str | None = None  # character slug, when a character said it
+
+
+@dataclass(frozen=True, slots=True)
+class ShowData:
+    file: str
+    slug: str
+    title: str
+    premise: str
+    platform: str | None = None
+    format: str | None = None
+    synopsis: str | None = None
+    origin: str | None = None
+    settings: tuple[str, ...] = ()
+    filmed_in: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    people: tuple[PersonData, ...] = ()
+    characters: tuple[CharacterData, ...] = ()
+    quotes: tuple[QuoteData, ...] = ()
+
+
+def slugify(name: str) -> str:
+    """A stable key from a name: 'Ok Taec-yeon' -> 'ok-taec-yeon'. Other scripts are kept."""
+    words = re.findall(r"\w+", name.casefold())
+    return "-".join(word.replace("_", "-") for word in words)
+
+
+class _Checker:
+    """Collects errors while reading one table of a data file."""
+
+    def __init__(self, file: str, errors: list[DataError]) -> None:
+        self.file = file
+        self.errors = errors
+
+    def error(self, where: str, message: str) -> None:
+        self.errors.append(DataError(self.file, where, message))
+
+    def table(self, value: Any, where: str, allowed: Iterable[str]) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            self.error(where, "must be a table")
+            return {}
+        for key in value:
+            if key not in allowed:
+                self.error(
+                    f"{where}.{key}", f"unknown field (expected one of: {', '.join(allowed)})"
+                )
+        return value
+
+    def text(
+        self, table: dict[str, Any], key: str, where: str, *, required: bool, limit: int
+    ) -> str | None:
+        value = table.get(key)
+        if value is None:
+            if required:
+                self.error(f"{where}.{key}", "is required")
+            return None
+        if not isinstance(value, str):
+            self.error(f"{where}.{key}", f"must be text, not {type(value).__name__}")
+            return None
+        value = value.strip()
+        if not value:
+            self.error(f"{where}.{key}", "must not be empty")
+            return None
+        if len(value) > limit:
+            self.error(f"{where}.{key}", f"is {len(value)} characters; the limit is {limit}")
+            return None
+        return value
+
+    def texts(self, table: dict[str, Any], key: str, where: str, *, limit: int) -> tuple[str, ...]:
+        value = table.get(key, [])
+        if not isinstance(value, list):
+            self.error(f"{where}.{key}", "must be a list of text")
+            return ()
+        if len(value) > MAX_LIST:
+            self.error(f"{where}.{key}", f"has {len(value)} entries; the limit is {MAX_LIST}")
+        result = []
+        for index, item in enumerate(value):
+            if not isinstance(item, str) or not item.strip():
+                self.error(f"{where}.{key}[{index}]", "must be non-empty text")
+            elif len(item.strip()) > limit:
+                self.error(f"{where}.{key}[{index}]", f"is longer than {limit} characters")
+            else:
+                result.append(item.strip())
+        return tuple(result)
+
+    def array(self, data: dict[str, Any], key: str) -> list[Any]:
+        value = data.get(key, [])
+        if not isinstance(value, list):
+            self.error(key, f"must be an array of tables ([[{key}]])")
+            return []
+        return value
+
+
+SHOW_FIELDS = (
+    "slug", "title", "platform", "format", "premise", "synopsis", "origin",
+    "settings", "filmed_in", "notes",
+)  # fmt: skip
+PERSON_FIELDS = ("name", "slug", "native_name", "aliases", "known_for", "credits")
+CHARACTER_FIELDS = ("name", "slug", "native_name", "aliases", "description", "played_by")
+QUOTE_FIELDS = ("text", "context", "speaker", "source")
+
+
+def parse_show(data: dict[str, Any], file: str) -> ShowData:
+    """Validate one parsed TOML document; raise DataFileError with every problem in it."""
+    errors: list[DataError] = []
+    check = _Checker(file, errors)
+    check.table(data, "(top level)", ("show", "people", "characters", "quotes"))
+    show = check.table(data.get("show"), "show", SHOW_FIELDS)
+    title = check.text(show, "title", "show", required=True, limit=MAX_SHORT)
+    slug = check.text(show, "slug", "show", required=False, limit=MAX_NAME)
+    if slug is None and title:
+        slug = slugify(title)
+    if slug is not None and not SLUG.match(slug):
+        check.error("show.slug", "must be lower-case letters, digits and hyphens, like 'soul-mate'")
+
+    names: dict[str, tuple[str, str]] = {}  # folded name -> (kind, slug), for speakers
+
+    def claim(name: str, kind: str, key: str, where: str) -> None:
+        folded = fold_name(name)
+        if not folded:
+            check.error(where, "must contain letters or digits")
+        elif folded in names and names[folded] != (kind, key):
+            check.error(where, f"the name {name!r} is already used by another entry")
+        else:
+            names[folded] = (kind, key)
+
+    people: list[PersonData] = []
+    for index, raw in enumerate(check.array(data, "people")):
+        where = f"people[{index}]"
+        entry = check.table(raw, where, PERSON_FIELDS)
+        name = check.text(entry, "name", where, required=True, limit=MAX_NAME)
+        if name is None:
+            continue
+        person_slug = check.text(entry, "slug", where, required=False, limit=MAX_NAME)
+        person_slug = person_slug or slugify(name)
+        native = check.text(entry, "native_name", where, required=False, limit=MAX_NAME)
+        aliases = check.texts(entry, "aliases", where, limit=MAX_NAME)
+        credits = check.texts(entry, "credits", where, limit=MAX_NAME)
+        for position, role in enumerate(credits):
+            if role not in CREDIT_ROLES:
+                check.error(
+                    f"{where}.credits[{position}]",
+                    f"unknown role {role!r} (expected one of: {', '.join(CREDIT_ROLES)})",
+                )
+        for alias_where, alias in [(f"{where}.name", name), (f"{where}.native_name", native)] + [
+            (f"{where}.aliases[{i}]", alias) for i, alias in enumerate(aliases)
+        ]:
+            if alias:
+                claim(alias, "person", person_slug, alias_where)
+        people.append(
+            PersonData(
+                slug=person_slug,
+                name=name,
+                native_name=native,
+                aliases=aliases,
+                known_for=check.texts(entry, "known_for", where, limit=MAX_SHORT),
+                credits=credits,
+            )
+        )
+
+    person_by_name = {
+        fold_name(alias): person.slug
+        for person in people
+        for alias in (person.name, person.native_name, *person.aliases)
+        if alias
+    }
+
+    characters: list[CharacterData] = []
+    for index, raw in enumerate(check.array(data, "characters")):
+        where = f"characters[{index}]"
+        entry = check.table(raw, where, CHARACTER_FIELDS)
+        name = check.text(entry, "name", where, required=True, limit=MAX_NAME)
+        if name is None:
+            continue
+        character_slug = check.text(entry, "slug", where, required=False, limit=MAX_NAME)
+        character_slug = character_slug or slugify(name)
+        native = check.text(entry, "native_name", where, required=False, limit=MAX_NAME)
+        aliases = check.texts(entry, "aliases", where, limit=MAX_NAME)
+        for alias_where, alias in [(f"{where}.name", name), (f"{where}.native_name", native)] + [
+            (f"{where}.aliases[{i}]", alias) for i, alias in enumerate(aliases)
+        ]:
+            if alias:
+                claim(alias, "character", character_slug, alias_where)
+        played_by = []
+        for position, actor in enumerate(check.texts(entry, "played_by", where, limit=MAX_NAME)):
+            actor_slug = person_by_name.get(fold_name(actor))
+            if actor_slug is None:
+                check.error(f"{where}.played_by[{position}]", f"no person named {actor!r}")
+            else:
+                played_by.append(actor_slug)
+        characters.append(
+            CharacterData(
+                slug=character_slug,
+                name=name,
+                native_name=native,
+                aliases=aliases,
+                description=check.text(entry, "description", where, required=False, limit=MAX_LONG),
+                played_by=tuple(played_by),
+            )
+        )
+
+    display_names = {("person", p.slug): p.name for p in people}
+    display_names.update({("character", c.slug): c.name for c in characters})
+    quotes: list[QuoteData] = []
+    seen_texts: set[str] = set()
+    for index, raw in enumerate(check.array(data, "quotes")):
+        where = f"quotes[{index}]"
+        entry = check.table(raw, where, QUOTE_FIELDS)
+        text = check.text(entry, "text", where, required=True, limit=MAX_LONG)
+        context = check.text(entry, "context", where, required=True, limit=MAX_SHORT)
+        speaker = check.text(entry, "speaker", where, required=False, limit=MAX_NAME)
+        source = check.text(entry, "source", where, required=False, limit=MAX_NAME)
+        if "speaker" in entry and "source" in entry:
+            check.error(f"{where}.source", "give 'speaker' or 'source', not both")
+        elif "speaker" not in entry and "source" not in entry:
+            check.error(
+                f"{where}.speaker", "is required (or 'source', for a speaker who is not a person)"
+            )
+        if text is not None:
+            if fold_name(text) in seen_texts:
+                check.error(f"{where}.text", "repeats an earlier quote")
+            seen_texts.add(fold_name(text))
+        owner = names.get(fold_name(speaker)) if speaker else None
+        if speaker is not None and owner is None:
+            check.error(f"{where}.speaker", f"no person or character named {speaker!r}")
+        if text is None or context is None or (speaker is None) == (source is None):
+            continue
+        if source is not None:
+            quotes.append(QuoteData(text=text, context=context, speaker_name=source))
+        elif owner is not None:
+            kind, key = owner
+            quotes.append(
+                QuoteData(
+                    text=text,
+                    context=context,
+                    speaker_name=display_names[owner],
+                    person=key if kind == "person" else None,
+                    character=key if kind == "character" else None,
+                )
+            )
+
+    premise = check.text(show, "premise", "show", required=True, limit=MAX_LONG)
+    optional = {
+        key: check.text(show, key, "show", required=False, limit=MAX_LONG)
+        for key in ("platform", "format", "synopsis", "origin")
+    }
+    lists = {
+        key: check.texts(show, key, "show", limit=MAX_SHORT)
+        for key in ("settings", "filmed_in", "notes")
+    }
+    for kind, entries in (("people", people), ("characters", characters)):
+        slugs = [entry.slug for entry in entries]
+        for duplicate in sorted({s for s in slugs if slugs.count(s) > 1}):
+            check.error(kind, f"two entries share the slug {duplicate!r}; give one a 'slug'")
+
+    if errors:
+        raise DataFileError(errors)
+    assert slug is not None and title is not None and premise is not None
+    return ShowData(
+        file=file,
+        slug=slug,
+        title=title,
+        premise=premise,
+        **optional,
+        **lists,
+        people=tuple(people),
+        characters=tuple(characters),
+        quotes=tuple(quotes),
+    )
+
+
+def load_show_file(path: Path) -> ShowData:
+    """Read and validate one data file."""
+    file = str(path)
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except OSError as error:
+        raise DataFileError(
+            [DataError(file, "(file)", f"cannot be read: {error.strerror}")]
+        ) from None
+    except tomllib.TOMLDecodeError as error:
+        raise DataFileError([DataError(file, "(syntax)", f"is not valid TOML: {error}")]) from None
+    except UnicodeDecodeError:
+        raise DataFileError([DataError(file, "(file)", "is not UTF-8 text")]) from None
+    return parse_show(data, file)
+
+
+def load_show_files(paths: Iterable[Path]) -> list[ShowData]:
+    """Validate every file; raise one DataFileError with all their errors if any is invalid."""
+    shows: list[ShowData] = []
+    errors: list[DataError] = []
+    for path in paths:
+        try:
+            shows.append(load_show_file(path))
+        except DataFileError as error:
+            errors.extend(error.errors)
+    slugs = [show.slug for show in shows]
+    for show in shows:
+        if slugs.count(show.slug) > 1:
+            errors.append(
+                DataError(show.file, "show.slug", f"{show.slug!r} is used by another file")
+            )
+    if errors:
+        raise DataFileError(errors)
+    return shows

@@ -1,0 +1,217 @@
+"""Writing validated show data into the database, idempotently, in one transaction.
+
+Rows are matched by stable keys (show slug, person slug, character slug, quote text), so seeding
+the same files twice changes nothing, and ids that other tables refer to survive a re-seed.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiosqlite
+
+from bot.content.loader import ShowData, load_show_files
+from bot.db import Database
+from bot.search import fold_name, fold_text
+
+
+@dataclass(frozen=True, slots=True)
+class SeedReport:
+    shows: int
+    people: int
+    characters: int
+    quotes: int
+
+
+def show_files(directory: Path) -> list[Path]:
+    return sorted(directory.glob("*.toml"))
+
+
+async def seed_database(db: Database, files: list[Path]) -> SeedReport:
+    """Validate every file first (raising DataFileError), then import them all or nothing."""
+    shows = load_show_files(files)
+    async with db.transaction() as conn:
+        for show in shows:
+            await _seed_show(conn, show)
+        await conn.execute(_DELETE_ORPHAN_PEOPLE)
+    return SeedReport(
+        shows=len(shows),
+        people=len({person.slug for show in shows for person in show.people}),
+        characters=sum(len(show.characters) for show in shows),
+        quotes=sum(len(show.quotes) for show in shows),
+    )
+
+
+async def _one(conn: aiosqlite.Connection, sql: str, params: tuple) -> aiosqlite.Row:
+    async with conn.execute(sql, params) as cursor:
+        row = await cursor.fetchone()
+    assert row is not None
+    return row
+
+
+async def _all(conn: aiosqlite.Connection, sql: str, params: tuple) -> list[tuple]:
+    async with conn.execute(sql, params) as cursor:
+        return [tuple(row) for row in await cursor.fetchall()]
+
+
+_UPSERT_SHOW = """
+INSERT INTO shows (slug, title, platform, format, premise, synopsis, origin,
+                   settings, filmed_in, notes, search_text)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (slug) DO UPDATE SET
+    title = excluded.title, platform = excluded.platform, format = excluded.format,
+    premise = excluded.premise, synopsis = excluded.synopsis, origin = excluded.origin,
+    settings = excluded.settings, filmed_in = excluded.filmed_in, notes = excluded.notes,
+    search_text = excluded.search_text
+RETURNING id
+"""
+
+_UPSERT_PERSON = """
+INSERT INTO people (slug, name, native_name, known_for) VALUES (?, ?, ?, ?)
+ON CONFLICT (slug) DO UPDATE SET
+    name = excluded.name, native_name = excluded.native_name, known_for = excluded.known_for
+RETURNING id
+"""
+
+_UPSERT_CHARACTER = """
+INSERT INTO characters (show_id, slug, name, native_name, description, position)
+VALUES (?, ?, ?, ?, ?, ?)
+ON CONFLICT (show_id, slug) DO UPDATE SET
+    name = excluded.name, native_name = excluded.native_name,
+    description = excluded.description, position = excluded.position
+RETURNING id
+"""
+
+_UPSERT_QUOTE = """
+INSERT INTO quotes (show_id, position, text, person_id, character_id, speaker_name, context,
+                    search_text)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (show_id, text) DO UPDATE SET
+    position = excluded.position, person_id = excluded.person_id,
+    character_id = excluded.character_id, speaker_name = excluded.speaker_name,
+    context = excluded.context, search_text = excluded.search_text
+RETURNING id
+"""
+
+_DELETE_ORPHAN_PEOPLE = """
+DELETE FROM people
+WHERE id NOT IN (SELECT person_id FROM credits)
+  AND id NOT IN (SELECT person_id FROM portrayals)
+  AND id NOT IN (SELECT person_id FROM quotes WHERE person_id IS NOT NULL)
+"""
+
+
+def _json(values: tuple[str, ...]) -> str:
+    return json.dumps(list(values), ensure_ascii=False)
+
+
+async def _seed_show(conn: aiosqlite.Connection, show: ShowData) -> None:
+    (show_id,) = await _one(
+        conn,
+        _UPSERT_SHOW,
+        (
+            show.slug, show.title, show.platform, show.format, show.premise, show.synopsis,
+            show.origin, _json(show.settings), _json(show.filmed_in), _json(show.notes),
+            fold_name(show.title),
+        ),
+    )  # fmt: skip
+
+    person_ids: dict[str, int] = {}
+    for person in show.people:
+        (person_ids[person.slug],) = await _one(
+            conn,
+            _UPSERT_PERSON,
+            (person.slug, person.name, person.native_name, _json(person.known_for)),
+        )
+        await _sync_names(conn, "person_id", person_ids[person.slug], person)
+
+    character_ids: dict[str, int] = {}
+    for position, character in enumerate(show.characters):
+        (character_id,) = await _one(
+            conn,
+            _UPSERT_CHARACTER,
+            (
+                show_id, character.slug, character.name, character.native_name,
+                character.description, position,
+            ),
+        )  # fmt: skip
+        character_ids[character.slug] = character_id
+        await _sync_names(conn, "character_id", character_id, character)
+        await _replace_if_changed(
+            conn,
+            "SELECT person_id FROM portrayals WHERE character_id = ? ORDER BY person_id",
+            (character_id,),
+            sorted((person_ids[slug],) for slug in character.played_by),
+            "DELETE FROM portrayals WHERE character_id = ?",
+            "INSERT INTO portrayals (person_id, character_id) VALUES (?, ?)",
+            lambda row, character_id=character_id: (*row, character_id),
+        )
+
+    quote_ids = []
+    for position, quote in enumerate(show.quotes):
+        (quote_id,) = await _one(
+            conn,
+            _UPSERT_QUOTE,
+            (
+                show_id, position, quote.text,
+                person_ids[quote.person] if quote.person else None,
+                character_ids[quote.character] if quote.character else None,
+                quote.speaker_name, quote.context, fold_text(quote.text),
+            ),
+        )  # fmt: skip
+        quote_ids.append(quote_id)
+    # Stale quotes go before stale characters: a quote may refer to one.
+    await _delete_missing(conn, "quotes", show_id, quote_ids)
+    await _delete_missing(conn, "characters", show_id, list(character_ids.values()))
+
+    credits = [
+        (person_ids[person.slug], role)
+        for person in show.people
+        for role in person.credits
+    ]  # fmt: skip
+    await _replace_if_changed(
+        conn,
+        "SELECT person_id, role, position FROM credits WHERE show_id = ? ORDER BY position",
+        (show_id,),
+        [(*credit, position) for position, credit in enumerate(credits)],
+        "DELETE FROM credits WHERE show_id = ?",
+        "INSERT INTO credits (person_id, role, position, show_id) VALUES (?, ?, ?, ?)",
+        lambda row: (*row, show_id),
+    )
+
+
+async def _delete_missing(conn: aiosqlite.Connection, table: str, show_id: int, keep: list[int]):
+    # `table` is one of two literals above, never user input.
+    marks = ",".join("?" * len(keep)) or "NULL"
+    await conn.execute(
+        f"DELETE FROM {table} WHERE show_id = ? AND id NOT IN ({marks})", (show_id, *keep)
+    )
+
+
+async def _sync_names(conn: aiosqlite.Connection, owner_column: str, owner_id: int, entry) -> None:
+    wanted = [(entry.name, "primary")]
+    if entry.native_name:
+        wanted.append((entry.native_name, "native"))
+    wanted += [(alias, "alias") for alias in entry.aliases]
+    # `owner_column` is 'person_id' or 'character_id', fixed by the callers.
+    await _replace_if_changed(
+        conn,
+        f"SELECT name, kind FROM names WHERE {owner_column} = ? ORDER BY id",
+        (owner_id,),
+        wanted,
+        f"DELETE FROM names WHERE {owner_column} = ?",
+        f"INSERT INTO names (name, kind, search_text, {owner_column}) VALUES (?, ?, ?, ?)",
+        lambda row: (*row, fold_name(row[0]), owner_id),
+    )
+
+
+async def _replace_if_changed(
+    conn, select_sql, key, wanted: list[tuple], delete_sql, insert_sql, to_params
+) -> None:
+    """Replace a small set of child rows, but only when they differ, so a re-seed writes nothing."""
+    if await _all(conn, select_sql, key) == list(wanted):
+        return
+    await conn.execute(delete_sql, key)
+    await conn.executemany(insert_sql, [to_params(row) for row in wanted])

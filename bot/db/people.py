@@ -1,0 +1,206 @@
+"""Queries about people and characters: name lookup in any script, and their cards."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.db.connection import Database
+from bot.search import TRIGRAM_MIN, contains_pattern, fold_name, fts_phrase, prefix_pattern
+
+EntityKind = Literal["person", "character"]
+
+
+@dataclass(frozen=True, slots=True)
+class NameMatch:
+    kind: EntityKind
+    id: int
+    name: str  # the primary name, for display
+    matched: str  # the name or alias that matched
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    show_title: str
+    character_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShowCredit:
+    show_title: str
+    role: str
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    id: int
+    name: str
+    native_name: str | None
+    aliases: tuple[str, ...]
+    known_for: tuple[str, ...]
+    roles: tuple[Role, ...]
+    credits: tuple[ShowCredit, ...]
+    quote_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Character:
+    id: int
+    name: str
+    native_name: str | None
+    aliases: tuple[str, ...]
+    description: str | None
+    show_title: str
+    played_by: tuple[str, ...]
+    quote_count: int
+
+
+_MATCH_SELECT = """
+SELECT n.person_id, n.character_id, n.name AS matched,
+       COALESCE(p.name, c.name) AS name
+FROM names n
+LEFT JOIN people p ON p.id = n.person_id
+LEFT JOIN characters c ON c.id = n.character_id
+"""
+
+
+async def search_names(db: Database, text: str, limit: int = 25) -> list[NameMatch]:
+    """People and characters with a name containing `text`, best first, each entity once.
+
+    Exact names rank first, then names that start with the text, then other substrings; primary
+    names before aliases, shorter before longer.
+    """
+    folded = fold_name(text)
+    order = """
+        ORDER BY n.search_text = ? DESC, n.search_text LIKE ? ESCAPE '\\' DESC,
+                 n.kind = 'primary' DESC, length(n.search_text), name
+        LIMIT ?
+    """
+    # Fetch extra rows: several names of one entity may match, and each entity is shown once.
+    ranking = (folded, prefix_pattern(folded), limit * 4)
+    if not folded:
+        rows = await db.fetch_all(
+            f"{_MATCH_SELECT} WHERE n.kind = 'primary' ORDER BY name LIMIT ?", (limit,)
+        )
+    elif len(folded) >= TRIGRAM_MIN:
+        rows = await db.fetch_all(
+            f"{_MATCH_SELECT} WHERE n.id IN"
+            f" (SELECT rowid FROM names_fts WHERE names_fts MATCH ?) {order}",
+            (fts_phrase(folded), *ranking),
+        )
+    else:
+        rows = await db.fetch_all(
+            f"{_MATCH_SELECT} WHERE n.search_text LIKE ? ESCAPE '\\' {order}",
+            (contains_pattern(folded), *ranking),
+        )
+    matches: dict[tuple[str, int], NameMatch] = {}
+    for row in rows:
+        kind: EntityKind = "person" if row["person_id"] is not None else "character"
+        entity_id = row["person_id"] if kind == "person" else row["character_id"]
+        matches.setdefault(
+            (kind, entity_id), NameMatch(kind, entity_id, row["name"], row["matched"])
+        )
+    return list(matches.values())[:limit]
+
+
+async def find_by_name(db: Database, name: str) -> NameMatch | None:
+    """The person or character with exactly this name or alias (ignoring case and punctuation)."""
+    folded = fold_name(name)
+    if not folded:
+        return None
+    best = await search_names(db, name, limit=1)
+    if best and fold_name(best[0].matched) == folded:
+        return best[0]
+    return None
+
+
+async def nearest_names(db: Database, text: str, limit: int = 3) -> list[str]:
+    """Primary names that look most like `text`, for a "did you mean" hint."""
+    rows = await db.fetch_all(_MATCH_SELECT)
+    by_folded: dict[str, str] = {}
+    for row in rows:
+        by_folded.setdefault(fold_name(row["matched"]), row["name"])
+    close = difflib.get_close_matches(fold_name(text), list(by_folded), n=limit * 3, cutoff=0.5)
+    return list(dict.fromkeys(by_folded[key] for key in close))[:limit]
+
+
+async def _aliases(db: Database, column: str, entity_id: int) -> tuple[str, ...]:
+    # `column` is 'person_id' or 'character_id', fixed by the callers.
+    rows = await db.fetch_all(
+        f"SELECT name FROM names WHERE {column} = ? AND kind = 'alias' ORDER BY id", (entity_id,)
+    )
+    return tuple(row["name"] for row in rows)
+
+
+async def get_person(db: Database, person_id: int) -> Person | None:
+    row = await db.fetch_one(
+        "SELECT id, name, native_name, known_for FROM people WHERE id = ?", (person_id,)
+    )
+    if row is None:
+        return None
+    roles = await db.fetch_all(
+        """
+        SELECT s.title AS show_title, c.name AS character_name
+        FROM portrayals pr
+        JOIN characters c ON c.id = pr.character_id
+        JOIN shows s ON s.id = c.show_id
+        WHERE pr.person_id = ?
+        ORDER BY s.title, c.position
+        """,
+        (person_id,),
+    )
+    credits = await db.fetch_all(
+        """
+        SELECT s.title AS show_title, cr.role AS role
+        FROM credits cr JOIN shows s ON s.id = cr.show_id
+        WHERE cr.person_id = ?
+        ORDER BY s.title, cr.position
+        """,
+        (person_id,),
+    )
+    count = await db.fetch_one("SELECT count(*) FROM quotes WHERE person_id = ?", (person_id,))
+    return Person(
+        id=row["id"],
+        name=row["name"],
+        native_name=row["native_name"],
+        aliases=await _aliases(db, "person_id", person_id),
+        known_for=tuple(json.loads(row["known_for"])),
+        roles=tuple(Role(**dict(r)) for r in roles),
+        credits=tuple(ShowCredit(**dict(r)) for r in credits),
+        quote_count=count[0],
+    )
+
+
+async def get_character(db: Database, character_id: int) -> Character | None:
+    row = await db.fetch_one(
+        """
+        SELECT c.id, c.name, c.native_name, c.description, s.title AS show_title
+        FROM characters c JOIN shows s ON s.id = c.show_id
+        WHERE c.id = ?
+        """,
+        (character_id,),
+    )
+    if row is None:
+        return None
+    actors = await db.fetch_all(
+        """
+        SELECT p.name FROM portrayals pr JOIN people p ON p.id = pr.person_id
+        WHERE pr.character_id = ? ORDER BY p.name
+        """,
+        (character_id,),
+    )
+    count = await db.fetch_one(
+        "SELECT count(*) FROM quotes WHERE character_id = ?", (character_id,)
+    )
+    return Character(
+        id=row["id"],
+        name=row["name"],
+        native_name=row["native_name"],
+        aliases=await _aliases(db, "character_id", character_id),
+        description=row["description"],
+        show_title=row["show_title"],
+        played_by=tuple(actor["name"] for actor in actors),
+        quote_count=count[0],
+    )

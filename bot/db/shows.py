@@ -1,0 +1,120 @@
+"""Queries about shows: listing, finding by title, cast and credits."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from bot.db.connection import Database
+from bot.search import contains_pattern, fold_name, prefix_pattern
+
+
+@dataclass(frozen=True, slots=True)
+class Show:
+    id: int
+    slug: str
+    title: str
+    premise: str
+    platform: str | None
+    format: str | None
+    synopsis: str | None
+    origin: str | None
+    settings: tuple[str, ...]
+    filmed_in: tuple[str, ...]
+    notes: tuple[str, ...]
+
+    @classmethod
+    def from_row(cls, row) -> Show:
+        return cls(
+            id=row["id"],
+            slug=row["slug"],
+            title=row["title"],
+            premise=row["premise"],
+            platform=row["platform"],
+            format=row["format"],
+            synopsis=row["synopsis"],
+            origin=row["origin"],
+            settings=tuple(json.loads(row["settings"])),
+            filmed_in=tuple(json.loads(row["filmed_in"])),
+            notes=tuple(json.loads(row["notes"])),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CastMember:
+    person_name: str
+    person_native_name: str | None
+    character_name: str
+    character_description: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Credit:
+    person_name: str
+    role: str
+
+
+_SHOW_COLUMNS = (
+    "id, slug, title, premise, platform, format, synopsis, origin, settings, filmed_in, notes"
+)
+
+
+async def list_shows(db: Database) -> list[Show]:
+    rows = await db.fetch_all(f"SELECT {_SHOW_COLUMNS} FROM shows ORDER BY title, id")
+    return [Show.from_row(row) for row in rows]
+
+
+async def find_show(db: Database, title: str) -> Show | None:
+    """The show whose title or slug is exactly `title`, ignoring case and punctuation."""
+    folded = fold_name(title)
+    if not folded:
+        return None
+    row = await db.fetch_one(
+        f"SELECT {_SHOW_COLUMNS} FROM shows WHERE search_text = ? OR slug = ? ORDER BY id LIMIT 1",
+        (folded, title.strip().casefold()),
+    )
+    return None if row is None else Show.from_row(row)
+
+
+async def search_show_titles(db: Database, text: str, limit: int = 25) -> list[Show]:
+    """Shows whose title contains `text`: exact matches first, then prefixes, then the rest."""
+    folded = fold_name(text)
+    rows = await db.fetch_all(
+        f"""
+        SELECT {_SHOW_COLUMNS} FROM shows
+        WHERE search_text LIKE ? ESCAPE '\\'
+        ORDER BY search_text = ? DESC, search_text LIKE ? ESCAPE '\\' DESC, title
+        LIMIT ?
+        """,
+        (contains_pattern(folded), folded, prefix_pattern(folded), limit),
+    )
+    return [Show.from_row(row) for row in rows]
+
+
+async def show_cast(db: Database, show_id: int) -> list[CastMember]:
+    rows = await db.fetch_all(
+        """
+        SELECT p.name AS person_name, p.native_name AS person_native_name,
+               c.name AS character_name, c.description AS character_description
+        FROM characters c
+        JOIN portrayals pr ON pr.character_id = c.id
+        JOIN people p ON p.id = pr.person_id
+        WHERE c.show_id = ?
+        ORDER BY c.position, p.name
+        """,
+        (show_id,),
+    )
+    return [CastMember(**dict(row)) for row in rows]
+
+
+async def show_credits(db: Database, show_id: int) -> list[Credit]:
+    rows = await db.fetch_all(
+        """
+        SELECT p.name AS person_name, cr.role AS role
+        FROM credits cr JOIN people p ON p.id = cr.person_id
+        WHERE cr.show_id = ?
+        ORDER BY cr.position
+        """,
+        (show_id,),
+    )
+    return [Credit(**dict(row)) for row in rows]

@@ -1,0 +1,90 @@
+"""Keeping text and embeds within Discord's documented limits, cutting cleanly when needed."""
+
+from __future__ import annotations
+
+import discord
+
+# Discord's limits for embeds and messages (see the Message and Embed reference).
+EMBED_TITLE = 256
+EMBED_DESCRIPTION = 4096
+EMBED_FIELDS = 25
+FIELD_NAME = 256
+FIELD_VALUE = 1024
+FOOTER_TEXT = 2048
+AUTHOR_NAME = 256
+EMBED_TOTAL = 6000
+MESSAGE_CONTENT = 2000
+CHOICES = 25
+CHOICE_TEXT = 100
+
+ELLIPSIS = "…"
+
+
+def truncate(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, at a word boundary where one is near."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - len(ELLIPSIS)]
+    space = cut.rfind(" ")
+    if space >= limit * 0.8:
+        cut = cut[:space]
+    return cut.rstrip() + ELLIPSIS
+
+
+def bullet_lines(lines: list[str], limit: int = FIELD_VALUE, separator: str = "\n") -> str:
+    """Lines joined within `limit`; lines that do not fit become '… and N more'."""
+    shown: list[str] = []
+    for index, line in enumerate(lines):
+        remaining = len(lines) - index - 1
+        more = f"{separator}… and {remaining} more" if remaining else ""
+        candidate = separator.join([*shown, truncate(line, limit)])
+        if len(candidate) + len(more) > limit:
+            return separator.join([*shown, f"… and {len(lines) - index} more"])
+        shown.append(truncate(line, limit))
+    return separator.join(shown)
+
+
+def excerpt(text: str, span: tuple[int, int] | None, width: int) -> tuple[str, str, str]:
+    """The text around a match as (before, match, after), cut to about `width` characters."""
+    if span is None:
+        return truncate(text, width), "", ""
+    start, end = span
+    room = max(width - (end - start), 0)
+    before, match, after = text[:start], text[start:end], text[end:]
+    if len(before) > room // 2:
+        before = ELLIPSIS + before[len(before) - room // 2 :].lstrip()
+    if len(after) > room - len(before):
+        after = after[: max(room - len(before), 0)].rstrip() + ELLIPSIS
+    return before, match, after
+
+
+def fit_embed(embed: discord.Embed) -> discord.Embed:
+    """Trim an embed so every part, and the total, is within Discord's limits."""
+    if embed.title:
+        embed.title = truncate(embed.title, EMBED_TITLE)
+    if embed.description:
+        embed.description = truncate(embed.description, EMBED_DESCRIPTION)
+    while len(embed.fields) > EMBED_FIELDS:
+        embed.remove_field(-1)
+    for index, field in enumerate(embed.fields):
+        embed.set_field_at(
+            index,
+            name=truncate(field.name or "\u200b", FIELD_NAME),
+            value=truncate(field.value or "\u200b", FIELD_VALUE),
+            inline=field.inline,
+        )
+    if embed.footer.text:
+        footer = embed.footer
+        embed.set_footer(text=truncate(footer.text, FOOTER_TEXT), icon_url=footer.icon_url)
+    # Over the total: drop fields from the end first, then shorten the description.
+    while len(embed) > EMBED_TOTAL and embed.fields:
+        embed.remove_field(-1)
+    if len(embed) > EMBED_TOTAL and embed.description:
+        excess = len(embed) - EMBED_TOTAL
+        embed.description = truncate(embed.description, len(embed.description) - excess)
+    return embed
+
+
+def choice_text(text: str) -> str:
+    """An autocomplete choice's name or value, within 1 to 100 characters."""
+    return truncate(text, CHOICE_TEXT) or "?"

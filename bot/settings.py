@@ -1,0 +1,104 @@
+"""Typed settings, read once at start-up from the environment and an optional `.env` file."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+DEFAULT_DATABASE_PATH = Path("data/kdrama.db")
+DEFAULT_SHOWS_DIR = Path("data/shows")
+LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+
+MISSING_TOKEN_HELP = """\
+DISCORD_TOKEN is not set, so kdrama-bot cannot connect to Discord.
+Copy .env.example to .env and put your bot's token after DISCORD_TOKEN= (or set DISCORD_TOKEN in \
+the environment). A token comes from the Discord developer portal \
+(https://discord.com/developers/applications): open your application, choose "Bot", then \
+"Reset Token", and copy it. The README's "Create the bot in Discord" section walks through it."""
+
+REJECTED_TOKEN_HELP = """\
+Discord rejected the token in DISCORD_TOKEN, so kdrama-bot cannot log in.
+The token may have been reset, copied incompletely, or belong to another application. Open the \
+Discord developer portal (https://discord.com/developers/applications), choose your application, \
+then "Bot" and "Reset Token", and put the new token in .env after DISCORD_TOKEN=."""
+
+
+class SettingsError(Exception):
+    """A setting is missing or has a value we cannot use; the message says which and why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    token: str | None
+    database_path: Path
+    shows_dir: Path
+    guild_id: int | None
+    log_level: str
+    api_base: str | None
+    gateway_url: str | None
+
+    def __repr__(self) -> str:
+        # Never let the token reach a log line or a traceback through repr().
+        token = "<set>" if self.token else None
+        return (
+            f"Settings(token={token!r}, database_path={self.database_path!r}, "
+            f"shows_dir={self.shows_dir!r}, "
+            f"guild_id={self.guild_id!r}, log_level={self.log_level!r}, "
+            f"api_base={self.api_base!r}, gateway_url={self.gateway_url!r})"
+        )
+
+    def require_token(self) -> str:
+        if not self.token:
+            raise SettingsError(MISSING_TOKEN_HELP)
+        return self.token
+
+    @property
+    def log_level_number(self) -> int:
+        return logging.getLevelName(self.log_level)
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
+) -> Settings:
+    """Build settings from `.env` (if present) overlaid by the real environment."""
+    values: dict[str, str] = {}
+    if env_file is not None and env_file.is_file():
+        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    values.update(os.environ if environ is None else environ)
+
+    def text(name: str) -> str | None:
+        value = values.get(name, "").strip()
+        return value or None
+
+    guild_id = text("DISCORD_GUILD_ID")
+    if guild_id is not None and not (guild_id.isdigit() and 0 < int(guild_id) < 2**64):
+        raise SettingsError(
+            f"DISCORD_GUILD_ID must be a server id (a number like 123456789012345678), "
+            f"not {guild_id!r}. In Discord, turn on Developer Mode, right-click the server and "
+            f"choose 'Copy Server ID', or leave DISCORD_GUILD_ID empty to sync commands globally."
+        )
+
+    log_level = (text("LOG_LEVEL") or "INFO").upper()
+    if log_level not in LOG_LEVELS:
+        raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {log_level!r}.")
+
+    for name in ("DISCORD_API_BASE", "DISCORD_GATEWAY_URL"):
+        url = text(name)
+        schemes = ("http://", "https://") if name == "DISCORD_API_BASE" else ("ws://", "wss://")
+        if url is not None and not url.startswith(schemes):
+            raise SettingsError(f"{name} must start with {' or '.join(schemes)}, not {url!r}.")
+
+    return Settings(
+        token=text("DISCORD_TOKEN"),
+        database_path=Path(text("DATABASE_PATH") or DEFAULT_DATABASE_PATH),
+        shows_dir=Path(text("SHOWS_DIR") or DEFAULT_SHOWS_DIR),
+        guild_id=int(guild_id) if guild_id else None,
+        log_level=log_level,
+        api_base=(text("DISCORD_API_BASE") or "").rstrip("/") or None,
+        gateway_url=text("DISCORD_GATEWAY_URL"),
+    )

@@ -1,0 +1,117 @@
+"""/who: one person or character, found by any of their names, in any script or alias."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.db.people import Character, Person, get_character, get_person
+from bot.errors import UserFacingError
+from bot.formatting import bullet_lines, fit_embed
+from cogs.utils.lookup import name_choices, resolve_name
+
+if TYPE_CHECKING:
+    from bot.client import KdramaBot
+
+PERSON_COLOUR = discord.Colour.blurple()
+CHARACTER_COLOUR = discord.Colour.teal()
+NATIVE_NAME = "Native name"
+ALSO_KNOWN_AS = "Also known as"
+KNOWN_FOR = "Known for"
+ROLES = "Roles"
+ROLE_LINE = "**{character}** in *{show}*"
+CREDITS = "Credits"
+CREDIT_LINE = "{role} of *{show}*"
+QUOTES = "Quotes"
+QUOTE_COUNT = {0: "None yet", 1: "1 quote"}
+QUOTE_COUNT_MANY = "{count} quotes"
+QUOTE_HINT = " · try `/quote random person:{name}`"
+PLAYED_BY = "Played by"
+SHOW = "Show"
+PERSON_FOOTER = "Person"
+CHARACTER_FOOTER = "Character"
+GONE = "That entry has just been removed from the database. Try again."
+
+
+def _quote_count(count: int, name: str) -> str:
+    text = QUOTE_COUNT.get(count) or QUOTE_COUNT_MANY.format(count=count)
+    return text + (QUOTE_HINT.format(name=name) if count else "")
+
+
+def person_card(person: Person) -> discord.Embed:
+    embed = discord.Embed(title=person.name, colour=PERSON_COLOUR)
+    if person.native_name:
+        embed.add_field(name=NATIVE_NAME, value=person.native_name, inline=True)
+    if person.aliases:
+        embed.add_field(name=ALSO_KNOWN_AS, value=", ".join(person.aliases), inline=True)
+    if person.known_for:
+        embed.add_field(
+            name=KNOWN_FOR,
+            value=bullet_lines([f"• {item}" for item in person.known_for]),
+            inline=False,
+        )
+    if person.roles:
+        lines = [
+            ROLE_LINE.format(character=r.character_name, show=r.show_title) for r in person.roles
+        ]
+        embed.add_field(name=ROLES, value=bullet_lines(lines), inline=False)
+    if person.credits:
+        lines = [
+            CREDIT_LINE.format(role=c.role.capitalize(), show=c.show_title) for c in person.credits
+        ]
+        embed.add_field(name=CREDITS, value=bullet_lines(lines), inline=False)
+    embed.add_field(name=QUOTES, value=_quote_count(person.quote_count, person.name), inline=False)
+    embed.set_footer(text=PERSON_FOOTER)
+    return fit_embed(embed)
+
+
+def character_card(character: Character) -> discord.Embed:
+    embed = discord.Embed(
+        title=character.name, description=character.description, colour=CHARACTER_COLOUR
+    )
+    if character.native_name:
+        embed.add_field(name=NATIVE_NAME, value=character.native_name, inline=True)
+    if character.aliases:
+        embed.add_field(name=ALSO_KNOWN_AS, value=", ".join(character.aliases), inline=True)
+    if character.played_by:
+        embed.add_field(name=PLAYED_BY, value=", ".join(character.played_by), inline=True)
+    embed.add_field(name=SHOW, value=f"*{character.show_title}*", inline=True)
+    if character.quote_count:
+        embed.add_field(
+            name=QUOTES, value=_quote_count(character.quote_count, character.name), inline=False
+        )
+    embed.set_footer(text=CHARACTER_FOOTER)
+    return fit_embed(embed)
+
+
+class PeopleCog(commands.Cog):
+    def __init__(self, bot: KdramaBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="who")
+    @app_commands.describe(name="A person or character, by any name: 'Taecyeon', '옥택연', 'Ryu'")
+    async def who(self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 100]):
+        """Who someone is: an actor, a director, or a character, by any of their names."""
+        match = await resolve_name(self.bot.db, name)
+        if match.kind == "person":
+            person = await get_person(self.bot.db, match.id)
+            embed = person_card(person) if person else None
+        else:
+            character = await get_character(self.bot.db, match.id)
+            embed = character_card(character) if character else None
+        if embed is None:
+            raise UserFacingError(GONE)
+        await interaction.response.send_message(embed=embed)
+
+    @who.autocomplete("name")
+    async def name_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await name_choices(self.bot.db, current)
+
+
+async def setup(bot: KdramaBot) -> None:
+    await bot.add_cog(PeopleCog(bot))

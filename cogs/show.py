@@ -1,0 +1,116 @@
+"""/show info and /show cast: a show's card and its cast, from the seeded database."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.db.shows import CastMember, Credit, Show, show_cast, show_credits
+from bot.formatting import bullet_lines, fit_embed
+from cogs.utils.lookup import resolve_show, show_choices
+
+if TYPE_CHECKING:
+    from bot.client import KdramaBot
+
+COLOUR = discord.Colour.from_rgb(229, 9, 20)
+CREDIT_LABELS = {
+    "creator": "Created by",
+    "writer": "Written by",
+    "director": "Directed by",
+    "executive producer": "Executive producer",
+    "producer": "Producer",
+}
+STARRING = "Starring"
+SETTINGS = "Set in"
+FILMED_IN = "Filmed in"
+PLATFORM = "Platform"
+SYNOPSIS = "Synopsis"
+ABOUT = "Behind the scenes"
+CAST_TITLE = "{title}: cast"
+NO_CAST = "No cast is listed for this show yet."
+AS = "**{person}**{native} as **{character}**"
+FOOTER = "Try /show cast, /who and /quote random"
+
+
+def _actor_line(member: CastMember) -> str:
+    native = f" ({member.person_native_name})" if member.person_native_name else ""
+    return AS.format(person=member.person_name, native=native, character=member.character_name)
+
+
+def show_card(show: Show, cast: list[CastMember], credits: list[Credit]) -> discord.Embed:
+    embed = discord.Embed(title=show.title, description=show.premise, colour=COLOUR)
+    platform = " · ".join(part for part in (show.platform, show.format) if part)
+    if platform:
+        embed.add_field(name=PLATFORM, value=platform, inline=False)
+    by_role: dict[str, list[str]] = {}
+    for credit in credits:
+        by_role.setdefault(credit.role, []).append(credit.person_name)
+    for role, people in by_role.items():
+        label = CREDIT_LABELS.get(role, role.capitalize())
+        embed.add_field(name=label, value=", ".join(people), inline=True)
+    if cast:
+        embed.add_field(
+            name=STARRING, value=bullet_lines([_actor_line(m) for m in cast]), inline=False
+        )
+    if show.settings:
+        embed.add_field(name=SETTINGS, value=", ".join(show.settings), inline=True)
+    if show.filmed_in:
+        embed.add_field(name=FILMED_IN, value=", ".join(show.filmed_in), inline=True)
+    if show.synopsis:
+        embed.add_field(name=SYNOPSIS, value=show.synopsis, inline=False)
+    behind = [line for line in (show.origin, *show.notes) if line]
+    if behind:
+        embed.add_field(name=ABOUT, value=bullet_lines([f"• {line}" for line in behind]))
+    embed.set_footer(text=FOOTER)
+    return fit_embed(embed)
+
+
+def cast_card(show: Show, cast: list[CastMember]) -> discord.Embed:
+    lines = [_actor_line(member) for member in cast]
+    embed = discord.Embed(
+        title=CAST_TITLE.format(title=show.title),
+        description=bullet_lines(lines, limit=4096) if lines else NO_CAST,
+        colour=COLOUR,
+    )
+    return fit_embed(embed)
+
+
+class ShowCog(commands.GroupCog, group_name="show", group_description="About a show"):
+    def __init__(self, bot: KdramaBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    @app_commands.command(name="info")
+    @app_commands.describe(title="The show (the only one, if the server has just one)")
+    async def info(
+        self, interaction: discord.Interaction, title: app_commands.Range[str, 1, 100] | None = None
+    ) -> None:
+        """A show's card: premise, platform, who made it, who stars in it, where it is set."""
+        show = await resolve_show(self.bot.db, title)
+        cast = await show_cast(self.bot.db, show.id)
+        credits = await show_credits(self.bot.db, show.id)
+        await interaction.response.send_message(embed=show_card(show, cast, credits))
+
+    @app_commands.command(name="cast")
+    @app_commands.describe(title="The show (the only one, if the server has just one)")
+    async def cast(
+        self, interaction: discord.Interaction, title: app_commands.Range[str, 1, 100] | None = None
+    ) -> None:
+        """Each actor in a show and the character they play."""
+        show = await resolve_show(self.bot.db, title)
+        cast = await show_cast(self.bot.db, show.id)
+        await interaction.response.send_message(embed=cast_card(show, cast))
+
+    @info.autocomplete("title")
+    @cast.autocomplete("title")
+    async def title_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await show_choices(self.bot.db, current)
+
+
+async def setup(bot: KdramaBot) -> None:
+    await bot.add_cog(ShowCog(bot))

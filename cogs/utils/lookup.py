@@ -1,0 +1,87 @@
+"""Resolving what a member typed into a show or a person, and the autocomplete that helps them.
+
+Shared by /show, /who and /quote, so every command finds things the same way.
+"""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+
+from bot.db import Database
+from bot.db.people import NameMatch, find_by_name, nearest_names, search_names
+from bot.db.shows import Show, find_show, list_shows, search_show_titles
+from bot.errors import UserFacingError
+from bot.formatting import CHOICES, choice_text
+
+NO_SHOWS = "No shows are loaded yet. An admin can load them with `kdrama-bot db seed`."
+WHICH_SHOW = "I know several shows: which one? Pick it with the `title` option: {titles}."
+UNKNOWN_SHOW = "I don't know a show called **{title}**. I know: {titles}."
+UNKNOWN_NAME = "I couldn't find anyone called **{name}**."
+DID_YOU_MEAN = " Did you mean {names}?"
+EMPTY_NAME = "Type a name to look up, in any script: a person, a character or an alias."
+
+
+def _titles(shows: list[Show]) -> str:
+    return ", ".join(f"*{show.title}*" for show in shows[:10])
+
+
+async def resolve_show(db: Database, title: str | None) -> Show:
+    """The show the member means; the only show when they gave none. Raises UserFacingError."""
+    if title is None or not title.strip():
+        shows = await list_shows(db)
+        if not shows:
+            raise UserFacingError(NO_SHOWS)
+        if len(shows) > 1:
+            raise UserFacingError(WHICH_SHOW.format(titles=_titles(shows)))
+        return shows[0]
+    show = await find_show(db, title)
+    if show is not None:
+        return show
+    candidates = await search_show_titles(db, title, limit=2)
+    if len(candidates) == 1:
+        return candidates[0]
+    shows = await list_shows(db)
+    if not shows:
+        raise UserFacingError(NO_SHOWS)
+    raise UserFacingError(
+        UNKNOWN_SHOW.format(title=discord.utils.escape_markdown(title), titles=_titles(shows))
+    )
+
+
+async def resolve_name(db: Database, name: str) -> NameMatch:
+    """The person or character the member means: an exact name or alias, else the best match."""
+    if not name.strip():
+        raise UserFacingError(EMPTY_NAME)
+    match = await find_by_name(db, name)
+    if match is None:
+        found = await search_names(db, name, limit=1)
+        match = found[0] if found else None
+    if match is not None:
+        return match
+    message = UNKNOWN_NAME.format(name=discord.utils.escape_markdown(name.strip()[:100]))
+    suggestions = await nearest_names(db, name)
+    if suggestions:
+        message += DID_YOU_MEAN.format(names=" or ".join(f"**{s}**" for s in suggestions))
+    raise UserFacingError(message)
+
+
+def _choices(pairs: list[tuple[str, str]]) -> list[app_commands.Choice[str]]:
+    return [
+        app_commands.Choice(name=choice_text(name), value=choice_text(value))
+        for name, value in pairs[:CHOICES]
+    ]
+
+
+async def show_choices(db: Database, current: str) -> list[app_commands.Choice[str]]:
+    shows = await search_show_titles(db, current, limit=CHOICES)
+    return _choices([(show.title, show.title) for show in shows])
+
+
+async def name_choices(db: Database, current: str) -> list[app_commands.Choice[str]]:
+    matches = await search_names(db, current, limit=CHOICES)
+    pairs = []
+    for match in matches:
+        label = match.name if match.matched == match.name else f"{match.matched} ({match.name})"
+        pairs.append((label, match.matched))
+    return _choices(pairs)

@@ -1,0 +1,76 @@
+import pytest
+
+from bot.db.people import find_by_name, get_character, get_person, nearest_names, search_names
+
+
+@pytest.mark.parametrize(
+    "name", ["Ok Taec-yeon", "Taecyeon", "taec-yeon", "Ok Taecyeon", "옥택연", "OK TAEC-YEON"]
+)
+async def test_every_name_of_taecyeon_finds_him(db, name):
+    match = await find_by_name(db, name)
+    assert (match.kind, match.name) == ("person", "Ok Taec-yeon")
+
+
+@pytest.mark.parametrize(
+    ("fragment", "expected"),
+    [
+        ("택연", "Ok Taec-yeon"),
+        ("磯村", "Hayato Isomura"),
+        ("johan", "Johan Hwang"),
+        ("narutaki", "Ryu Narutaki"),
+    ],
+)
+async def test_fragments_in_any_script_find_the_entity(db, fragment, expected):
+    assert (await search_names(db, fragment))[0].name == expected
+
+
+async def test_characters_are_found_as_characters(db):
+    match = await find_by_name(db, "Ryu Narutaki")
+    assert match.kind == "character"
+
+
+async def test_exact_names_rank_before_prefixes_and_substrings(two_show_db):
+    # "kang" is an exact alias of Baker Kang; it is also a substring of nothing else.
+    names = [m.name for m in await search_names(two_show_db, "Kang")]
+    assert names[0] == "Baker Kang"
+    # "ha": prefix of Hayato Isomura and Haneul, substring of others.
+    names = [m.name for m in await search_names(two_show_db, "ha")]
+    assert set(names[:2]) == {"Hayato Isomura", "Yoon Ha-neul"}
+    assert "Johan Hwang" in names[2:]
+
+
+async def test_each_entity_is_listed_once_and_at_most_the_limit(db):
+    matches = await search_names(db, "")
+    assert len(matches) == len({(m.kind, m.id) for m in matches}) == 6
+    assert len(await search_names(db, "a", limit=2)) == 2
+
+
+async def test_unknown_name_finds_nothing_but_suggests(db):
+    assert await find_by_name(db, "Taecyoen") is None
+    assert await nearest_names(db, "Taecyoen") == ["Ok Taec-yeon"]
+    assert await nearest_names(db, "zzzzzz") == []
+
+
+async def test_person_card_data(db):
+    match = await find_by_name(db, "Taecyeon")
+    person = await get_person(db, match.id)
+    assert person.native_name == "옥택연"
+    assert person.aliases == ("Taecyeon", "Taec-yeon", "Ok Taecyeon")
+    assert "Member of the South Korean boy band 2PM" in person.known_for
+    assert [(r.character_name, r.show_title) for r in person.roles] == [
+        ("Johan Hwang", "Soul Mate")
+    ]
+    assert person.quote_count == 2
+
+
+async def test_crew_credits(db):
+    person = await get_person(db, (await find_by_name(db, "Shunki Hashizume")).id)
+    assert [c.role for c in person.credits] == ["writer", "director"]
+    assert person.roles == ()
+
+
+async def test_character_card_data(db):
+    character = await get_character(db, (await find_by_name(db, "Johan Hwang")).id)
+    assert character.played_by == ("Ok Taec-yeon",)
+    assert character.show_title == "Soul Mate"
+    assert "boxer" in character.description

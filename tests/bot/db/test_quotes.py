@@ -1,0 +1,79 @@
+import random
+
+import pytest
+
+from bot.db.people import find_by_name
+from bot.db.quotes import random_quote, search_quotes, speaker_roles
+
+HASHIZUME_SOULMATE = "Everyone involved in this project is a soulmate."
+
+
+@pytest.mark.parametrize("query", ["soulmate", "Soulmate", "soul", "SOUL MATE"[:4]])
+async def test_soulmate_finds_hashizumes_quote(db, query):
+    quotes, total = await search_quotes(db, query)
+    assert total == 1
+    assert quotes[0].text == HASHIZUME_SOULMATE
+    assert quotes[0].speaker_name == "Shunki Hashizume"
+
+
+@pytest.mark.parametrize("query", ["I’ve continued", "I've continued", "ive continued"])
+async def test_apostrophes_typographic_or_plain_both_match(db, query):
+    quotes, total = await search_quotes(db, query)
+    assert total == 1 and "boxing training" in quotes[0].text
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"', "'", "-", "*", "NEAR(", "NEAR(soul mate)", "soul*", "-soul", "soul AND mate",
+        '"; DROP TABLE quotes; --', "' OR 1=1 --", "quotes_fts MATCH", "%", "_", "\\",
+        "(((", "^soul", "text:soul", "{soul}", "\x00",
+    ],
+)  # fmt: skip
+async def test_hostile_queries_never_error_or_harm(db, query):
+    await search_quotes(db, query)
+    assert (await db.fetch_one("SELECT count(*) FROM quotes"))[0] == 9
+    (check,) = await db.fetch_one("PRAGMA integrity_check")
+    assert check == "ok"
+
+
+async def test_hostile_query_with_words_searches_them_as_text(db):
+    quotes, _ = await search_quotes(db, "soul*")
+    assert quotes[0].text == HASHIZUME_SOULMATE
+
+
+async def test_two_letter_fragment_uses_the_fallback(db):
+    quotes, total = await search_quotes(db, "2p")
+    assert total == 0
+    quotes, total = await search_quotes(db, "bl")  # "blissful"
+    assert any("blissful" in q.text for q in quotes)
+
+
+async def test_random_quote_filters(two_show_db):
+    rng = random.Random(1)
+    person = await find_by_name(two_show_db, "Dai Ota")
+    for _ in range(10):
+        quote = await random_quote(two_show_db, person_id=person.id, rng=rng)
+        assert quote.speaker_name == "Dai Ota"
+    character = await find_by_name(two_show_db, "Baker Kang")
+    quote = await random_quote(two_show_db, character_id=character.id, rng=rng)
+    assert quote.text == "Bread rises when nobody is watching."
+    ryu = await find_by_name(two_show_db, "Ryu Narutaki")
+    assert await random_quote(two_show_db, character_id=ryu.id) is None
+
+
+async def test_random_quote_covers_every_quote(db):
+    rng = random.Random(7)
+    seen = {(await random_quote(db, rng=rng)).id for _ in range(200)}
+    assert len(seen) == 9
+
+
+async def test_speaker_roles(two_show_db):
+    quotes, _ = await search_quotes(two_show_db, "ultimate destiny")
+    assert await speaker_roles(two_show_db, quotes[0]) == ["executive producer"]
+    quotes, _ = await search_quotes(two_show_db, "script")
+    assert await speaker_roles(two_show_db, quotes[0]) == ["plays Johan Hwang"]
+    quotes, _ = await search_quotes(two_show_db, "Bread rises")
+    assert await speaker_roles(two_show_db, quotes[0]) == ["played by Yoon Ha-neul"]
+    quotes, _ = await search_quotes(two_show_db, "10-year-long")
+    assert await speaker_roles(two_show_db, quotes[0]) == []
