@@ -85,6 +85,11 @@ def fit_embed(embed: discord.Embed) -> discord.Embed:
     return embed
 
 
+def plural(count: int, one: str, many: str) -> str:
+    """'1 show', '4 shows'; the caller gives both forms ('person', 'people')."""
+    return f"{count} {one if count == 1 else many}"
+
+
 def choice_text(text: str) -> str:
     """An autocomplete choice's name or value, within 1 to 100 characters."""
     return truncate(text, CHOICE_TEXT) or "?"

@@ -10,7 +10,7 @@ from discord.ext import commands
 
 from bot import __version__
 from bot.db.stats import ContentCounts, content_counts
-from bot.formatting import fit_embed
+from bot.formatting import fit_embed, plural
 
 if TYPE_CHECKING:
     from bot.client import KdramaBot
@@ -21,7 +21,12 @@ DESCRIPTION = (
     "admins post announcements, all inside Discord."
 )
 DATABASE = "In the database"
-COUNTS = "{shows} shows · {people} people · {characters} characters · {quotes} quotes"
+COUNTED = (
+    ("shows", "show", "shows"),
+    ("people", "person", "people"),
+    ("characters", "character", "characters"),
+    ("quotes", "quote", "quotes"),
+)
 CODE = "Code"
 CODE_TEXT = (
     "Open source, run by this server's admins from their own copy of the kdrama-bot "
@@ -37,16 +42,8 @@ def about_card(counts: ContentCounts) -> discord.Embed:
         description=DESCRIPTION,
         colour=discord.Colour.og_blurple(),
     )
-    embed.add_field(
-        name=DATABASE,
-        value=COUNTS.format(
-            shows=counts.shows,
-            people=counts.people,
-            characters=counts.characters,
-            quotes=counts.quotes,
-        ),
-        inline=False,
-    )
+    counted = [plural(getattr(counts, key), one, many) for key, one, many in COUNTED]
+    embed.add_field(name=DATABASE, value=" · ".join(counted), inline=False)
     embed.add_field(name=COMMANDS, value=COMMANDS_TEXT, inline=False)
     embed.add_field(name=CODE, value=CODE_TEXT, inline=False)
     return fit_embed(embed)

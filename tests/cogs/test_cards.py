@@ -1,0 +1,84 @@
+"""The embeds each cog builds, checked directly from the database (no Discord needed)."""
+
+from bot.db.people import find_by_name, get_character, get_person
+from bot.db.quotes import search_quotes, speaker_roles
+from bot.db.shows import list_shows, show_cast, show_credits
+from bot.db.stats import content_counts
+from cogs.about import about_card
+from cogs.people import character_card, person_card
+from cogs.quotes import quote_card, search_card
+from cogs.show import cast_card, show_card
+
+
+def fields(embed) -> dict[str, str]:
+    return {field.name: field.value for field in embed.fields}
+
+
+async def test_show_card(db):
+    show = (await list_shows(db))[0]
+    embed = show_card(show, await show_cast(db, show.id), await show_credits(db, show.id))
+    assert embed.title == "Soul Mate"
+    assert embed.description.startswith("A 10-year-long love story between two young men")
+    shown = fields(embed)
+    assert shown["Platform"] == "Netflix · Live-action drama series"
+    assert shown["Written by"] == "Shunki Hashizume"
+    assert shown["Directed by"] == "Shunki Hashizume"
+    assert shown["Executive producer"] == "Dai Ota"
+    assert shown["Starring"] == (
+        "**Hayato Isomura** (磯村勇斗) as **Ryu Narutaki**\n"
+        "**Ok Taec-yeon** (옥택연) as **Johan Hwang**"
+    )
+    assert shown["Set in"] == "Berlin, Seoul, Tokyo"
+    assert shown["Filmed in"] == "Japan, Korea, Germany"
+
+
+async def test_cast_card(db):
+    show = (await list_shows(db))[0]
+    embed = cast_card(show, await show_cast(db, show.id))
+    assert embed.title == "Soul Mate: cast"
+    assert embed.description.splitlines() == [
+        "**Hayato Isomura** (磯村勇斗) as **Ryu Narutaki**",
+        "**Ok Taec-yeon** (옥택연) as **Johan Hwang**",
+    ]
+
+
+async def test_person_card(db):
+    person = await get_person(db, (await find_by_name(db, "옥택연")).id)
+    embed = person_card(person)
+    shown = fields(embed)
+    assert embed.title == "Ok Taec-yeon"
+    assert shown["Native name"] == "옥택연"
+    assert shown["Also known as"] == "Taecyeon, Taec-yeon, Ok Taecyeon"
+    assert "2PM" in shown["Known for"]
+    assert shown["Roles"] == "**Johan Hwang** in *Soul Mate*"
+    assert shown["Quotes"].startswith("2 quotes")
+
+
+async def test_character_card(db):
+    character = await get_character(db, (await find_by_name(db, "Ryu Narutaki")).id)
+    embed = character_card(character)
+    assert embed.title == "Ryu Narutaki"
+    assert fields(embed)["Played by"] == "Hayato Isomura"
+    assert embed.footer.text == "Character"
+
+
+async def test_quote_card_has_speaker_role_and_context(db):
+    quotes, _ = await search_quotes(db, "ultimate destiny")
+    embed = quote_card(quotes[0], await speaker_roles(db, quotes[0]))
+    assert embed.description.startswith("“We arrived at the ultimate destiny story")
+    assert fields(embed)["Said by"] == "Dai Ota, executive producer"
+    assert fields(embed)["Context"] == "The executive producer, on the series at its announcement"
+
+
+async def test_search_card_bolds_the_match(db):
+    quotes, total = await search_quotes(db, "soulmate")
+    embed = search_card("soulmate", quotes, total)
+    assert embed.description == (
+        "“Everyone involved in this project is a **soulmate**.”\n— Shunki Hashizume, *Soul Mate*"
+    )
+    assert embed.footer.text == "1 match"
+
+
+async def test_about_card_counts(db):
+    embed = about_card(await content_counts(db))
+    assert fields(embed)["In the database"] == "1 show · 4 people · 2 characters · 9 quotes"
