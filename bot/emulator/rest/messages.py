@@ -1,0 +1,226 @@
+"""REST: channel messages (create, get, list, edit, delete, typing).
+
+Checks happen in this order: the body against Discord's limits (400 / 50035), the channel
+(404 / 10003), the bot's computed permissions in it (403 / 50001 without View Channel,
+403 / 50013 without Send Messages, or Embed Links for embeds, or Attach Files for files),
+then message-level rules (empty message 50006, unknown reply target, …).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from ..errors import (
+    ApiError,
+    FormErrors,
+    cannot_edit_others,
+    empty_message,
+    missing_access,
+    missing_permissions,
+    unknown_channel,
+    unknown_message,
+)
+from ..limits import SETTABLE_MESSAGE_FLAGS, validate_message
+from ..mentions import DEFAULT_REGULAR
+from ..messages import TYPE_DEFAULT, TYPE_REPLY, Message
+from ..permissions import Perm
+from ..server import Ctx, Reply, RouteDef
+from ..world import Channel, Guild
+
+NONCE_WINDOW = timedelta(minutes=5)
+
+
+def _body(ctx: Ctx) -> dict[str, Any]:
+    body = ctx.json if ctx.json is not None else {}
+    errors = FormErrors()
+    validate_message(body, errors)
+    errors.raise_if_any()
+    return body
+
+
+def _channel(ctx: Ctx) -> tuple[Guild, Channel, int]:
+    found = ctx.emu.world.find_channel(ctx.snowflake("channel_id"))
+    if found is None:
+        raise unknown_channel()
+    guild, channel = found
+    if ctx.emu.bot_user.id not in guild.members:
+        raise missing_access()
+    perms = guild.permissions_for(ctx.emu.bot_user, channel)
+    if not perms & Perm.VIEW_CHANNEL:
+        raise missing_access()
+    return guild, channel, perms
+
+
+def _message(ctx: Ctx, channel: Channel) -> Message:
+    msg = ctx.emu.messages.get(ctx.snowflake("message_id"))
+    if msg is None or msg.deleted or msg.ephemeral or msg.channel_id != channel.id:
+        raise unknown_message()
+    return msg
+
+
+def _has_payload(body: dict[str, Any], files: list[Any]) -> bool:
+    return bool(
+        body.get("content")
+        or body.get("embeds")
+        or body.get("components")
+        or body.get("sticker_ids")
+        or body.get("poll")
+        or files
+    )
+
+
+async def create_message(ctx: Ctx) -> Reply:
+    emu = ctx.emu
+    body = _body(ctx)
+    guild, channel, perms = _channel(ctx)
+    if not channel.is_text:
+        raise ApiError(400, 50008, "Cannot send messages in a non-text channel")
+    if not perms & Perm.SEND_MESSAGES:
+        raise missing_permissions()
+    if body.get("embeds") and not perms & Perm.EMBED_LINKS:
+        raise missing_permissions()
+    if ctx.files and not perms & Perm.ATTACH_FILES:
+        raise missing_permissions()
+    reference = body.get("message_reference")
+    if not _has_payload(body, ctx.files) and not (reference and reference.get("type") == 1):
+        raise empty_message()
+
+    referenced: Message | None = None
+    if reference:
+        if not perms & Perm.READ_MESSAGE_HISTORY:
+            raise missing_permissions()
+        ref_id = int(reference.get("message_id") or 0)
+        referenced = emu.messages.get(ref_id)
+        ref_channel = int(reference.get("channel_id") or channel.id)
+        if referenced is None or referenced.deleted or referenced.channel_id != ref_channel:
+            referenced = None
+            if reference.get("fail_if_not_exists", True):
+                errors = FormErrors()
+                errors.add(
+                    ("message_reference",),
+                    "MESSAGE_REFERENCE_UNKNOWN_MESSAGE",
+                    "Unknown message",
+                )
+                errors.raise_if_any()
+
+    nonce = body.get("nonce")
+    if nonce is not None and body.get("enforce_nonce"):
+        since = emu.clock.utcnow() - NONCE_WINDOW
+        for existing in emu.messages.values():
+            if (
+                existing.channel_id == channel.id
+                and existing.author.id == emu.bot_user.id
+                and existing.nonce == nonce
+                and existing.timestamp >= since
+            ):
+                return 200, existing.to_dict()
+
+    if body.get("tts") and not perms & Perm.SEND_TTS_MESSAGES:
+        body = {**body, "tts": False}  # silently dropped, like Discord
+    msg = emu.compose_message(
+        guild=guild,
+        channel=channel,
+        author=emu.bot_user,
+        body=body,
+        files=ctx.files,
+        default_mentions=DEFAULT_REGULAR,
+        author_permissions=perms,
+        flags=int(body.get("flags") or 0) & SETTABLE_MESSAGE_FLAGS,
+        type=TYPE_REPLY if referenced is not None else TYPE_DEFAULT,
+    )
+    if referenced is not None:
+        msg.message_reference = {
+            "type": 0,
+            "channel_id": str(referenced.channel_id),
+            "message_id": str(referenced.id),
+            "guild_id": str(guild.id),
+        }
+        msg.referenced_message = referenced
+        # Mentions depend on the reply target (replied_user), so compute them again.
+        emu._set_mentions(msg, body.get("allowed_mentions"), DEFAULT_REGULAR, guild, perms)
+    emu.store(msg)
+    await emu.publish_create(msg)
+    return 200, msg.to_dict()
+
+
+async def get_message(ctx: Ctx) -> Reply:
+    _guild, channel, perms = _channel(ctx)
+    if not perms & Perm.READ_MESSAGE_HISTORY:
+        raise missing_access()
+    return 200, _message(ctx, channel).to_dict()
+
+
+async def list_messages(ctx: Ctx) -> Reply:
+    _guild, channel, perms = _channel(ctx)
+    query = ctx.query
+    try:
+        limit = int(query.get("limit", "50"))
+    except ValueError:
+        limit = -1
+    if not 1 <= limit <= 100:
+        errors = FormErrors()
+        errors.add(("limit",), "NUMBER_TYPE_MAX", "int value should be between 1 and 100.")
+        errors.raise_if_any()
+    if not perms & Perm.READ_MESSAGE_HISTORY:
+        return 200, []
+    messages = ctx.emu.channel_messages(channel)  # oldest first
+    if "before" in query:
+        before = int(query["before"])
+        messages = [m for m in messages if m.id < before][-limit:]
+    elif "after" in query:
+        after = int(query["after"])
+        messages = [m for m in messages if m.id > after][:limit]
+    elif "around" in query:
+        around = int(query["around"])
+        older = [m for m in messages if m.id < around]
+        newer = [m for m in messages if m.id >= around]
+        half = limit // 2
+        messages = older[-half:] + newer[: limit - min(half, len(older))]
+    else:
+        messages = messages[-limit:]
+    return 200, [m.to_dict() for m in reversed(messages)]
+
+
+async def edit_message(ctx: Ctx) -> Reply:
+    emu = ctx.emu
+    body = _body(ctx)
+    _guild, channel, perms = _channel(ctx)
+    msg = _message(ctx, channel)
+    if msg.author.id != emu.bot_user.id:
+        raise cannot_edit_others()
+    if body.get("embeds") and not perms & Perm.EMBED_LINKS:
+        raise missing_permissions()
+    if ctx.files and not perms & Perm.ATTACH_FILES:
+        raise missing_permissions()
+    emu.apply_edit(msg, body, ctx.files, default_mentions=DEFAULT_REGULAR, author_permissions=perms)
+    await emu.publish_update(msg)
+    return 200, msg.to_dict()
+
+
+async def delete_message(ctx: Ctx) -> Reply:
+    emu = ctx.emu
+    _guild, channel, perms = _channel(ctx)
+    msg = _message(ctx, channel)
+    if msg.author.id != emu.bot_user.id and not perms & Perm.MANAGE_MESSAGES:
+        raise missing_permissions()
+    msg.deleted = True
+    await emu.publish_delete(msg)
+    return 204, None
+
+
+async def trigger_typing(ctx: Ctx) -> Reply:
+    _guild, _channel_obj, perms = _channel(ctx)
+    if not perms & Perm.SEND_MESSAGES:
+        raise missing_permissions()
+    return 204, None
+
+
+ROUTES = [
+    RouteDef("GET", "/channels/{channel_id}/messages", list_messages),
+    RouteDef("POST", "/channels/{channel_id}/messages", create_message),
+    RouteDef("GET", "/channels/{channel_id}/messages/{message_id}", get_message),
+    RouteDef("PATCH", "/channels/{channel_id}/messages/{message_id}", edit_message),
+    RouteDef("DELETE", "/channels/{channel_id}/messages/{message_id}", delete_message),
+    RouteDef("POST", "/channels/{channel_id}/typing", trigger_typing),
+]

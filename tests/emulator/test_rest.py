@@ -1,0 +1,228 @@
+"""REST behaviour seen through discord.py: auth, permissions, limits, mentions, faults."""
+
+from __future__ import annotations
+
+import io
+
+import aiohttp
+import discord
+import pytest
+
+from bot.emulator import Emulator
+
+from .conftest import StartBot, make_client
+
+
+async def _connected(start_bot: StartBot) -> discord.Client:
+    client, _tree = make_client()
+    await start_bot(client)
+    return client
+
+
+def _text(client: discord.Client, emu: Emulator, name: str) -> discord.TextChannel:
+    channel = client.get_channel(emu.channel(name).id)
+    assert isinstance(channel, discord.TextChannel)
+    return channel
+
+
+async def _raw_post(emu: Emulator, channel: str, body: dict) -> tuple[int, dict]:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(
+            f"{emu.api_base}/channels/{emu.channel(channel).id}/messages",
+            json=body,
+            headers={"Authorization": f"Bot {emu.token}"},
+        ) as resp,
+    ):
+        return resp.status, await resp.json()
+
+
+async def test_bad_token_is_a_login_failure(emu: Emulator) -> None:
+    client, _tree = make_client()
+    with pytest.raises(discord.LoginFailure):
+        await client.login("not-the-token")
+    await client.close()
+    (request,) = emu.requests
+    assert (request.method, request.path, request.status) == ("GET", "/users/@me", 401)
+    assert request.response == {"message": "401: Unauthorized", "code": 0}
+    assert request.headers["Authorization"] == "<invalid token>"
+
+
+async def test_json_content_type_and_unknown_route(emu: Emulator) -> None:
+    async with aiohttp.ClientSession() as session:
+        headers = {"Authorization": f"Bot {emu.token}"}
+        async with session.get(f"{emu.api_base}/users/@me", headers=headers) as resp:
+            assert resp.headers["Content-Type"] == "application/json"
+            assert (await resp.json())["id"] == str(emu.bot_user.id)
+        async with session.get(f"{emu.api_base}/nope", headers=headers) as resp:
+            assert resp.status == 404 and await resp.json() == {
+                "message": "404: Not Found",
+                "code": 0,
+            }
+        async with session.delete(f"{emu.api_base}/users/@me", headers=headers) as resp:
+            assert resp.status == 405
+    assert [r.path for r in emu.unhandled] == ["/nope", "/users/@me"]
+    emu.unhandled.clear()  # expected here; the fixture fails on stray ones
+
+
+async def test_permission_errors_surface_as_forbidden(emu: Emulator, start_bot: StartBot) -> None:
+    client = await _connected(start_bot)
+    embed = discord.Embed(title="Episode 1", description="Tonight!")
+
+    with pytest.raises(discord.Forbidden) as hidden:
+        await _text(client, emu, "mod-only").send("hello")
+    assert hidden.value.code == 50001
+    with pytest.raises(discord.Forbidden) as read_only:
+        await _text(client, emu, "read-only").send("hello")
+    assert read_only.value.code == 50013
+    with pytest.raises(discord.Forbidden) as no_embeds:
+        await _text(client, emu, "no-embeds").send(embed=embed)
+    assert no_embeds.value.code == 50013
+
+    plain = await _text(client, emu, "no-embeds").send("text is fine")
+    with_embed = await _text(client, emu, "general").send(embed=embed)
+    assert [m.id for m in emu.channel_messages("no-embeds")] == [plain.id]
+    assert emu.message(with_embed.id).embeds[0]["title"] == "Episode 1"
+
+
+async def test_unknown_channel_and_message(emu: Emulator, start_bot: StartBot) -> None:
+    client = await _connected(start_bot)
+    with pytest.raises(discord.NotFound) as channel_missing:
+        await client.get_partial_messageable(123456789012345678).send("x")
+    assert channel_missing.value.code == 10003
+    with pytest.raises(discord.NotFound) as message_missing:
+        await _text(client, emu, "general").fetch_message(123456789012345678)
+    assert message_missing.value.code == 10008
+
+
+async def test_payloads_over_documented_limits(emu: Emulator, start_bot: StartBot) -> None:
+    client = await _connected(start_bot)
+    general = _text(client, emu, "general")
+
+    async def rejected(**kwargs: object) -> str:
+        with pytest.raises(discord.HTTPException) as exc:
+            await general.send(**kwargs)
+        assert exc.value.status == 400 and exc.value.code == 50035
+        return exc.value.text
+
+    assert "In content: Must be 2000 or fewer in length." in await rejected(content="x" * 2001)
+    assert "embeds.0.title" in await rejected(embed=discord.Embed(title="t" * 257))
+    assert "embeds.0.description" in await rejected(embed=discord.Embed(description="d" * 4097))
+    many_fields = discord.Embed(title="fields")
+    for i in range(26):
+        many_fields.add_field(name=f"f{i}", value="v")
+    assert "embeds.0.fields" in await rejected(embed=many_fields)
+    long_value = discord.Embed().add_field(name="n", value="v" * 1025)
+    assert "embeds.0.fields.0.value" in await rejected(embed=long_value)
+    assert "embeds.0.footer.text" in await rejected(
+        embed=discord.Embed().set_footer(text="f" * 2049)
+    )
+    assert "embeds.0.author.name" in await rejected(
+        embed=discord.Embed().set_author(name="a" * 257)
+    )
+    # discord.py itself refuses > 10 embeds, so send that one raw.
+    status, error = await _raw_post(emu, "general", {"embeds": [{"title": "t"}] * 11})
+    assert (status, error["code"]) == (400, 50035) and "_errors" in error["errors"]["embeds"]
+    big = [discord.Embed(description="d" * 4000), discord.Embed(description="d" * 2001)]
+    assert "6000" in await rejected(embeds=big)
+    # Exactly at the limits is fine, and whitespace around embed text does not count.
+    ok = await general.send("x" * 2000, embed=discord.Embed(title="  " + "t" * 256 + "  "))
+    assert emu.message(ok.id).content == "x" * 2000
+
+
+async def test_allowed_mentions_decide_who_is_pinged(emu: Emulator, start_bot: StartBot) -> None:
+    client = await _connected(start_bot)
+    general = _text(client, emu, "general")
+    watch_party = emu.role("Watch Party")
+    text = f"@everyone {watch_party.mention} {emu.member.mention} new episode!"
+
+    none = emu.message(
+        (await general.send(text, allowed_mentions=discord.AllowedMentions.none())).id
+    )
+    assert (none.mention_everyone, none.mention_roles, none.mentions) == (False, [], [])
+    assert emu.pinged(none) == set()
+
+    roles_only = emu.message(
+        (
+            await general.send(
+                text,
+                allowed_mentions=discord.AllowedMentions(
+                    everyone=False, users=False, roles=[discord.Object(watch_party.id)]
+                ),
+            )
+        ).id
+    )
+    assert roles_only.mention_roles == [watch_party.id]
+    assert not roles_only.mention_everyone and roles_only.mentions == []
+    assert emu.pinged(roles_only) == {emu.member.id}
+    sent = emu.requests_to("POST", "/channels/{channel_id}/messages")[-1]
+    assert sent.json["allowed_mentions"]["roles"] == [watch_party.id]
+
+    default = emu.message((await general.send(text)).id)  # no allowed_mentions: parse all
+    assert default.mention_everyone and default.mention_roles == [watch_party.id]
+    assert default.mention_ids == [emu.member.id]
+    assert emu.pinged(default) == {emu.owner.id, emu.admin.id, emu.member.id}
+
+    # Editing without allowed_mentions re-parses with the defaults.
+    edited = await general.fetch_message(none.id)
+    await edited.edit(content=f"{emu.admin.mention} fixed")
+    assert none.mention_ids == [emu.admin.id] and not none.mention_everyone
+
+
+async def test_allowed_mentions_parse_and_list_are_exclusive(emu: Emulator) -> None:
+    body = {
+        "content": f"<@{emu.member.id}>",
+        "allowed_mentions": {"parse": ["users"], "users": [str(emu.member.id)]},
+    }
+    status, error = await _raw_post(emu, "general", body)
+    assert status == 400 and error["code"] == 50035
+    assert error["errors"]["allowed_mentions"]["_errors"][0]["code"] == (
+        "MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE"
+    )
+    assert emu.channel_messages("general") == []
+
+
+async def test_messages_fetch_edit_delete_and_files(emu: Emulator, start_bot: StartBot) -> None:
+    client = await _connected(start_bot)
+    general = _text(client, emu, "general")
+    first = await general.send("one")
+    second = await general.send("two", file=discord.File(io.BytesIO(b"hello"), "note.txt"))
+    assert second.attachments[0].filename == "note.txt"
+    assert await second.attachments[0].read() == b"hello"
+    assert emu.requests_to("POST", "/channels/{channel_id}/messages")[-1].files[0].size == 5
+
+    history = [m.content async for m in general.history(limit=10)]
+    assert history == ["two", "one"]
+    reply = await first.reply("re: one", mention_author=False)
+    assert emu.message(reply.id).type == 19 and emu.message(reply.id).referenced_message
+
+    # discord.py sends enforce_nonce with a nonce: a retry returns the same message.
+    once = await general.send("only once", nonce="retry-1")
+    again = await general.send("only once", nonce="retry-1")
+    assert once.id == again.id
+    await once.delete()
+
+    await second.edit(content="two (edited)")
+    assert emu.message(second.id).edited_timestamp is not None
+    await first.delete()
+    assert [m.content for m in emu.channel_messages("general")] == ["two (edited)", "re: one"]
+
+
+async def test_fault_injection(emu: Emulator, start_bot: StartBot) -> None:
+    client = await _connected(start_bot)
+    general = _text(client, emu, "general")
+    route = "/channels/{channel_id}/messages"
+
+    emu.fail("POST", route, 403, 50013)
+    with pytest.raises(discord.Forbidden):
+        await general.send("blocked")
+    await general.send("works again")
+
+    emu.fail("POST", route, 429, retry_after=0.01)
+    await general.send("after a rate limit")  # discord.py waits retry_after and retries
+    statuses = [r.status for r in emu.requests_to("POST", route)]
+    assert statuses == [403, 200, 429, 200]
+    assert [m.content for m in emu.channel_messages("general")] == [
+        "works again",
+        "after a rate limit",
+    ]
