@@ -23,6 +23,7 @@ from bot.content import DataFileError, seed_database
 from bot.content.seed import show_files
 from bot.db import Database, DatabaseError, open_database
 from bot.db.stats import content_counts
+from bot.formatting import content_summary
 from bot.logs import setup_logging
 from bot.settings import REJECTED_TOKEN_HELP, Settings, SettingsError, load_settings
 from bot.sync import sync_commands
@@ -63,9 +64,7 @@ async def open_seeded_database(settings: Settings) -> Database:
             files = show_files(settings.shows_dir)
             if files:
                 report = await seed_database(db, files)
-                log.info(
-                    "Seeded a new database with %d shows and %d quotes", report.shows, report.quotes
-                )
+                log.info("Seeded a new database: %s", content_summary(report))
     except BaseException:
         await db.close()
         raise
@@ -131,10 +130,7 @@ async def run_seed(settings: Settings, files: list[Path]) -> int:
         return EXIT_FAILURE
     finally:
         await db.close()
-    print(
-        f"Seeded {settings.database_path}: {report.shows} shows, {report.people} people, "
-        f"{report.characters} characters, {report.quotes} quotes."
-    )
+    print(f"Seeded {settings.database_path}: {content_summary(report)}.")
     return EXIT_OK
 
 

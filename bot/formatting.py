@@ -85,9 +85,27 @@ def fit_embed(embed: discord.Embed) -> discord.Embed:
     return embed
 
 
+def inline_code(text: str) -> str:
+    """User input shown verbatim in a code span; a backtick would end the span, so it is swapped."""
+    return "`" + (text.replace("`", "ˋ") or " ") + "`"
+
+
 def plural(count: int, one: str, many: str) -> str:
     """'1 show', '4 shows'; the caller gives both forms ('person', 'people')."""
     return f"{count} {one if count == 1 else many}"
+
+
+_COUNTED = (
+    ("shows", "show", "shows"),
+    ("people", "person", "people"),
+    ("characters", "character", "characters"),
+    ("quotes", "quote", "quotes"),
+)
+
+
+def content_summary(counts: object, separator: str = ", ") -> str:
+    """'1 show, 4 people, 2 characters, 9 quotes' from anything with those four counts."""
+    return separator.join(plural(getattr(counts, key), one, many) for key, one, many in _COUNTED)
 
 
 def choice_text(text: str) -> str:

@@ -10,7 +10,7 @@ from discord.ext import commands
 
 from bot import __version__
 from bot.db.stats import ContentCounts, content_counts
-from bot.formatting import fit_embed, plural
+from bot.formatting import content_summary, fit_embed
 
 if TYPE_CHECKING:
     from bot.client import KdramaBot
@@ -21,12 +21,6 @@ DESCRIPTION = (
     "admins post announcements, all inside Discord."
 )
 DATABASE = "In the database"
-COUNTED = (
-    ("shows", "show", "shows"),
-    ("people", "person", "people"),
-    ("characters", "character", "characters"),
-    ("quotes", "quote", "quotes"),
-)
 CODE = "Code"
 CODE_TEXT = (
     "Open source, run by this server's admins from their own copy of the kdrama-bot "
@@ -42,8 +36,7 @@ def about_card(counts: ContentCounts) -> discord.Embed:
         description=DESCRIPTION,
         colour=discord.Colour.og_blurple(),
     )
-    counted = [plural(getattr(counts, key), one, many) for key, one, many in COUNTED]
-    embed.add_field(name=DATABASE, value=" · ".join(counted), inline=False)
+    embed.add_field(name=DATABASE, value=content_summary(counts, " · "), inline=False)
     embed.add_field(name=COMMANDS, value=COMMANDS_TEXT, inline=False)
     embed.add_field(name=CODE, value=CODE_TEXT, inline=False)
     return fit_embed(embed)

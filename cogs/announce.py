@@ -15,6 +15,7 @@ from discord.ext import commands
 
 from bot.db.announcements import NewAnnouncement, record_announcement
 from bot.errors import Modal, UserFacingError, View
+from bot.formatting import inline_code, truncate
 from cogs.utils.parsing import parse_colour, parse_image_url
 
 if TYPE_CHECKING:
@@ -56,11 +57,11 @@ NOT_RECORDED = (
     "**Posted** in {channel}: {url}\nBut I couldn't save it to my records; the error was logged."
 )
 BAD_COLOUR = (
-    "I don't know the colour **{value}**. Use a hex code like `#ff8800`, `rgb(255, 136, 0)`, "
+    "I don't know the colour {value}. Use a hex code like `#ff8800`, `rgb(255, 136, 0)`, "
     "or a name: {names}."
 )
 BAD_IMAGE_URL = (
-    "**{value}** isn't an image link I can use. Give a full `https://` address of an image, "
+    "{value} isn't an image link I can use. Give a full `https://` address of an image, "
     "like `https://example.com/poster.png`."
 )
 NO_EVERYONE = "Announcements can't ping @everyone. Choose a role to ping, or leave `ping` empty."
@@ -78,7 +79,12 @@ POST_PERMISSIONS = {
 
 
 def missing_post_permissions(permissions: discord.Permissions) -> list[str]:
-    return [label for flag, label in POST_PERMISSIONS.items() if not getattr(permissions, flag)]
+    """What to grant first. Without View Channel, or Send Messages, Discord implicitly denies the
+    permissions after it too, so naming those would send the admin after the wrong setting."""
+    for flag, label in POST_PERMISSIONS.items():
+        if not getattr(permissions, flag):
+            return [label]
+    return []
 
 
 def check_can_post(channel: discord.abc.GuildChannel, me: discord.Member) -> None:
@@ -244,13 +250,13 @@ class AnnounceCog(commands.GroupCog, group_name="announce", group_description="A
             except ValueError:
                 names = ", ".join(f"`{name}`" for name in ("pink", "red", "gold", "blurple"))
                 raise UserFacingError(
-                    BAD_COLOUR.format(value=discord.utils.escape_markdown(color), names=names)
+                    BAD_COLOUR.format(value=inline_code(color), names=names)
                 ) from None
         if image_url is not None:
             try:
                 image_url = parse_image_url(image_url)
             except ValueError:
-                value = discord.utils.escape_markdown(image_url[:200])
+                value = inline_code(truncate(image_url, 200))
                 raise UserFacingError(BAD_IMAGE_URL.format(value=value)) from None
         check_can_post(channel, me)
         if ping is not None:

@@ -10,7 +10,7 @@ from discord.ext import commands
 
 from bot.db.people import Character, Person, get_character, get_person
 from bot.errors import UserFacingError
-from bot.formatting import bullet_lines, fit_embed
+from bot.formatting import bullet_lines, fit_embed, plural
 from cogs.utils.lookup import name_choices, resolve_name
 
 if TYPE_CHECKING:
@@ -26,8 +26,7 @@ ROLE_LINE = "**{character}** in *{show}*"
 CREDITS = "Credits"
 CREDIT_LINE = "{role} of *{show}*"
 QUOTES = "Quotes"
-QUOTE_COUNT = {0: "None yet", 1: "1 quote"}
-QUOTE_COUNT_MANY = "{count} quotes"
+NO_QUOTES = "None yet"
 QUOTE_HINT = " · try `/quote random person:{name}`"
 PLAYED_BY = "Played by"
 SHOW = "Show"
@@ -37,8 +36,9 @@ GONE = "That entry has just been removed from the database. Try again."
 
 
 def _quote_count(count: int, name: str) -> str:
-    text = QUOTE_COUNT.get(count) or QUOTE_COUNT_MANY.format(count=count)
-    return text + (QUOTE_HINT.format(name=name) if count else "")
+    if not count:
+        return NO_QUOTES
+    return plural(count, "quote", "quotes") + QUOTE_HINT.format(name=name)
 
 
 def person_card(person: Person) -> discord.Embed:

@@ -1,13 +1,17 @@
-"""Fixtures shared by the whole suite: databases seeded with the real data, or with two shows."""
+"""Fixtures shared by the whole suite: seeded databases, the emulator, and the running bot."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from bot.content import seed_database
 from bot.db import Database, open_database
+from bot.emulator import Emulator, default_world
+from bot.emulator.discordpy import pointed_at
+from tests.harness import ALL_COMMANDS, FixedClock, start_bot, stop_bot
 
 ROOT = Path(__file__).resolve().parent.parent
 SOUL_MATE = ROOT / "data" / "shows" / "soul-mate.toml"
@@ -32,3 +36,25 @@ async def db(empty_db: Database) -> Database:
 async def two_show_db(empty_db: Database) -> Database:
     await seed_database(empty_db, [SOUL_MATE, FICTIONAL])
     return empty_db
+
+
+@pytest.fixture
+async def emu():
+    async with Emulator(default_world()) as emulator:
+        with pointed_at(emulator):
+            yield emulator
+    assert not emulator.unhandled, f"requests to unknown routes: {emulator.unhandled}"
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(datetime(2026, 11, 25, 12, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+async def bot(emu, db, clock):
+    """The bot with the real content (Soul Mate), commands synced globally."""
+    running, task = await start_bot(emu, db, clock)
+    await emu.wait_for_commands(ALL_COMMANDS)
+    yield running
+    await stop_bot(running, task)

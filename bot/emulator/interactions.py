@@ -349,6 +349,11 @@ def _check_command_permissions(
         raise EmulatorError(f"{user.username} lacks Use Application Commands in #{channel.name}")
     if dmp is None or perms & Perm.ADMINISTRATOR:
         return
+    allowed = guild.command_overrides.get(command_name.split()[0], set())
+    member = guild.members.get(user.id)
+    ids = {user.id, guild.id, *(member.roles if member else ())}
+    if allowed & ids:
+        return
     if dmp == 0 or perms & dmp != dmp:
         raise EmulatorError(
             f"/{command_name} is hidden from {user.username}: default_member_permissions={dmp} "

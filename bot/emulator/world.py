@@ -286,8 +286,16 @@ class Guild:
     preferred_locale: str = "en-US"
     description: str | None = None
     features: list[str] = field(default_factory=list)
+    # Command permission overrides an admin set in Server Settings > Integrations: top-level
+    # command name -> ids of the roles and users allowed to use it, whatever its
+    # default_member_permissions say (those are only the default).
+    command_overrides: dict[str, set[int]] = field(default_factory=dict)
 
     # -- building -------------------------------------------------------------------------
+
+    def allow_command(self, command: str, *targets: Role | User) -> None:
+        """Let these roles or users use `command`, as an admin's override would."""
+        self.command_overrides.setdefault(command, set()).update(t.id for t in targets)
 
     @property
     def everyone(self) -> Role:

@@ -1,0 +1,62 @@
+"""/who through the emulator: every name in every script, autocomplete, and not-found."""
+
+import pytest
+
+
+def fields(message) -> dict[str, str]:
+    return {field["name"]: field["value"] for field in message.embeds[0].get("fields", [])}
+
+
+@pytest.mark.parametrize("name", ["Ok Taec-yeon", "Taecyeon", "옥택연", "taec-yeon", "택연"])
+async def test_who_finds_taecyeon_by_any_name(emu, bot, name):
+    reply = await (await emu.slash(emu.member, "who", {"name": name})).message()
+    assert not reply.ephemeral
+    assert reply.embeds[0]["title"] == "Ok Taec-yeon"
+    shown = fields(reply)
+    assert shown["Native name"] == "옥택연"
+    assert "Member of the South Korean boy band 2PM" in shown["Known for"]
+    assert shown["Roles"] == "**Johan Hwang** in *Soul Mate*"
+    assert shown["Quotes"].startswith("2 quotes")
+
+
+async def test_who_shows_a_character_and_who_plays_them(emu, bot):
+    reply = await (await emu.slash(emu.member, "who", {"name": "Ryu Narutaki"})).message()
+    assert reply.embeds[0]["title"] == "Ryu Narutaki"
+    assert fields(reply)["Played by"] == "Hayato Isomura"
+    assert reply.embeds[0]["footer"]["text"] == "Character"
+
+
+async def test_who_shows_crew_credits(emu, bot):
+    reply = await (await emu.slash(emu.member, "who", {"name": "Hashizume"})).message()
+    assert reply.embeds[0]["title"] == "Shunki Hashizume"
+    assert fields(reply)["Credits"] == "Writer of *Soul Mate*\nDirector of *Soul Mate*"
+
+
+async def test_autocomplete_offers_the_best_match_first(emu, bot):
+    choices = await emu.autocomplete(emu.member, "who", {"name": "tae"}, focused="name")
+    assert choices[0] == {"name": "Taecyeon (Ok Taec-yeon)", "value": "Taecyeon"}
+    assert len(choices) <= 25
+
+
+@pytest.mark.parametrize("typed", ["", "磯", "ryu", "x" * 100, "'\"%_*"])
+async def test_autocomplete_answers_any_input_within_limits(emu, bot, typed):
+    choices = await emu.autocomplete(emu.member, "who", {"name": typed}, focused="name")
+    assert len(choices) <= 25
+    for choice in choices:
+        assert 1 <= len(choice["name"]) <= 100 and 1 <= len(choice["value"]) <= 100
+
+
+async def test_autocomplete_on_empty_input_lists_everyone(emu, bot):
+    choices = await emu.autocomplete(emu.member, "who", {"name": ""}, focused="name")
+    assert [c["name"] for c in choices] == [
+        "Dai Ota", "Hayato Isomura", "Johan Hwang", "Ok Taec-yeon", "Ryu Narutaki",
+        "Shunki Hashizume",
+    ]  # fmt: skip
+
+
+async def test_unknown_name_is_a_friendly_private_not_found_with_suggestions(emu, bot):
+    reply = await (await emu.slash(emu.member, "who", {"name": "Taecyoen"})).message()
+    assert reply.ephemeral
+    assert reply.content == (
+        "I couldn't find anyone called **Taecyoen**. Did you mean **Ok Taec-yeon**?"
+    )

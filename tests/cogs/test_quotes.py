@@ -1,0 +1,91 @@
+"""/quote random and /quote search through the emulator, hostile input included."""
+
+import pytest
+
+from tests.conftest import SOUL_MATE
+
+ALL_QUOTES = SOUL_MATE.read_text(encoding="utf-8")
+
+
+def fields(message) -> dict[str, str]:
+    return {field["name"]: field["value"] for field in message.embeds[0].get("fields", [])}
+
+
+async def test_random_quote_has_speaker_role_and_context(emu, bot):
+    reply = await (await emu.slash(emu.member, "quote random")).message()
+    embed = reply.embeds[0]
+    text = embed["description"].strip("“”").replace("\\", "")
+    assert text in ALL_QUOTES
+    assert fields(reply)["Said by"]
+    assert fields(reply)["Context"]
+    assert embed["footer"]["text"].startswith("Soul Mate · quote #")
+
+
+async def test_random_quote_by_person(emu, bot):
+    for _ in range(3):
+        reply = await (await emu.slash(emu.member, "quote random", {"person": "Dai Ota"})).message()
+        assert fields(reply)["Said by"] == "Dai Ota, executive producer"
+
+
+async def test_random_quote_by_alias_shows_the_role_they_play(emu, bot):
+    reply = await (await emu.slash(emu.member, "quote random", {"person": "옥택연"})).message()
+    assert fields(reply)["Said by"] == "Ok Taec-yeon, plays Johan Hwang"
+
+
+async def test_random_quote_from_someone_without_quotes(emu, bot):
+    handle = await emu.slash(emu.member, "quote random", {"person": "Ryu Narutaki"})
+    reply = await handle.message()
+    assert reply.ephemeral
+    assert reply.content == "I have no quotes from **Ryu Narutaki** yet."
+
+
+async def test_quote_person_and_show_autocomplete(emu, bot):
+    choices = await emu.autocomplete(
+        emu.member, "quote random", {"person": "hay"}, focused="person"
+    )
+    assert choices[0]["value"] == "Hayato Isomura"
+    choices = await emu.autocomplete(emu.member, "quote random", {"show": "mate"}, focused="show")
+    assert choices == [{"name": "Soul Mate", "value": "Soul Mate"}]
+
+
+@pytest.mark.parametrize("query", ["soulmate", "Soulmate", "soul"])
+async def test_search_finds_hashizumes_soulmate_quote(emu, bot, query):
+    reply = await (await emu.slash(emu.member, "quote search", {"text": query})).message()
+    assert not reply.ephemeral
+    description = reply.embeds[0]["description"]
+    assert description.startswith("“Everyone involved in this project is a **soul")
+    assert description.endswith("— Shunki Hashizume, *Soul Mate*")
+    assert reply.embeds[0]["footer"]["text"] == "1 match"
+
+
+async def test_search_with_many_matches_counts_them(emu, bot):
+    reply = await (await emu.slash(emu.member, "quote search", {"text": "the"})).message()
+    embed = reply.embeds[0]
+    assert embed["footer"]["text"].endswith("matches")
+    assert embed["description"].count("**") >= 4
+
+
+HOSTILE = [
+    '"', "'", "-", "*", "NEAR(", "NEAR(soul mate, 2)", "soul*", "-soul", "soul OR 1=1",
+    '"; DROP TABLE quotes; --', "%", "_", "\\", "(((", "^", "text:soul", "**bold** @everyone",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+async def test_hostile_search_strings_get_results_or_a_polite_answer(emu, bot, query):
+    reply = await (await emu.slash(emu.member, "quote search", {"text": query})).message()
+    if reply.ephemeral:
+        assert reply.content.startswith(("No quote contains", "Type some letters or numbers"))
+    else:
+        assert reply.embeds[0]["title"].startswith("Quotes matching")
+    assert "Sorry, something went wrong" not in reply.content
+    assert (await bot.db.fetch_one("SELECT count(*) FROM quotes"))[0] == 9
+    assert not reply.mention_everyone
+
+
+async def test_nothing_found(emu, bot):
+    reply = await (await emu.slash(emu.member, "quote search", {"text": "zebra"})).message()
+    assert reply.ephemeral
+    assert reply.content == (
+        "No quote contains “zebra”. Try a shorter fragment, or another spelling."
+    )

@@ -1,0 +1,65 @@
+"""/show info and /show cast, through the emulator, as a member sees them."""
+
+import pytest
+
+from tests.harness import start_bot, stop_bot
+
+
+def fields(message) -> dict[str, str]:
+    return {field["name"]: field["value"] for field in message.embeds[0].get("fields", [])}
+
+
+async def test_show_info_defaults_to_the_only_show(emu, bot):
+    reply = await (await emu.slash(emu.member, "show info", channel="general")).message()
+    assert not reply.ephemeral
+    embed = reply.embeds[0]
+    assert embed["title"] == "Soul Mate"
+    assert "10-year-long love story between two young men" in embed["description"]
+    shown = fields(reply)
+    assert shown["Platform"] == "Netflix · Live-action drama series"
+    assert shown["Written by"] == shown["Directed by"] == "Shunki Hashizume"
+    assert shown["Executive producer"] == "Dai Ota"
+    assert "**Ok Taec-yeon** (옥택연) as **Johan Hwang**" in shown["Starring"]
+    assert shown["Set in"] == "Berlin, Seoul, Tokyo"
+    assert reply in emu.channel_messages("general")
+
+
+async def test_show_info_by_title_from_autocomplete(emu, bot):
+    choices = await emu.autocomplete(emu.member, "show info", {"title": "so"}, focused="title")
+    assert choices == [{"name": "Soul Mate", "value": "Soul Mate"}]
+    handle = await emu.slash(emu.member, "show info", {"title": choices[0]["value"]})
+    assert (await handle.message()).embeds[0]["title"] == "Soul Mate"
+
+
+async def test_unknown_title_gets_a_private_friendly_answer(emu, bot):
+    reply = await (await emu.slash(emu.member, "show info", {"title": "Goblin"})).message()
+    assert reply.ephemeral
+    assert reply.content == "I don't know a show called **Goblin**. I know: *Soul Mate*."
+    assert emu.channel_messages("general") == []
+
+
+async def test_show_cast_lists_each_actor_and_role(emu, bot):
+    reply = await (await emu.slash(emu.member, "show cast")).message()
+    assert reply.embeds[0]["title"] == "Soul Mate: cast"
+    assert reply.embeds[0]["description"].splitlines() == [
+        "**Hayato Isomura** (磯村勇斗) as **Ryu Narutaki**",
+        "**Ok Taec-yeon** (옥택연) as **Johan Hwang**",
+    ]
+
+
+@pytest.fixture
+async def two_show_bot(emu, two_show_db, clock):
+    running, task = await start_bot(emu, two_show_db, clock)
+    await emu.wait_for_commands(["show"])
+    yield running
+    await stop_bot(running, task)
+
+
+async def test_with_two_shows_the_member_is_asked_which(emu, two_show_bot):
+    reply = await (await emu.slash(emu.member, "show info")).message()
+    assert reply.ephemeral
+    assert "which one?" in reply.content and "*The Fictional Bakery*" in reply.content
+    choices = await emu.autocomplete(emu.member, "show cast", {"title": ""}, focused="title")
+    assert [c["name"] for c in choices] == ["Soul Mate", "The Fictional Bakery"]
+    reply = await (await emu.slash(emu.member, "show cast", {"title": "fictional"})).message()
+    assert "**Yoon Ha-neul** (윤하늘) as **Baker Kang**" in reply.embeds[0]["description"]
