@@ -12,6 +12,8 @@ import asyncio
 import logging
 import signal
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import aiohttp
@@ -79,39 +81,37 @@ def unreachable(settings: Settings, error: Exception) -> str:
     )
 
 
-async def run_bot(settings: Settings) -> int:
+@asynccontextmanager
+async def logged_in_bot(settings: Settings, *, sync_on_start: bool) -> AsyncIterator[KdramaBot]:
+    """The bot, logged in over REST (not yet on the gateway), with its database open."""
     token = settings.require_token()
     point_discord_at(settings.api_base, settings.gateway_url)
     db = await open_seeded_database(settings)
     try:
-        async with KdramaBot(settings=settings, db=db) as bot:
-            loop = asyncio.get_running_loop()
-            for signum in (signal.SIGTERM, signal.SIGINT):
-                loop.add_signal_handler(signum, lambda: asyncio.ensure_future(bot.close()))
-            await bot.start(token)
-    except discord.LoginFailure:
-        raise StartupError(REJECTED_TOKEN_HELP) from None
-    except (aiohttp.ClientConnectionError, OSError) as error:
-        raise StartupError(unreachable(settings, error)) from None
+        async with KdramaBot(settings=settings, db=db, sync_on_start=sync_on_start) as bot:
+            try:
+                await bot.login(token)
+            except discord.LoginFailure:
+                raise StartupError(REJECTED_TOKEN_HELP) from None
+            except (aiohttp.ClientConnectionError, OSError) as error:
+                raise StartupError(unreachable(settings, error)) from None
+            yield bot
     finally:
         await db.close()
+
+
+async def run_bot(settings: Settings) -> int:
+    async with logged_in_bot(settings, sync_on_start=True) as bot:
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, lambda: asyncio.ensure_future(bot.close()))
+        await bot.connect()
     return EXIT_OK
 
 
 async def run_sync(settings: Settings) -> int:
-    token = settings.require_token()
-    point_discord_at(settings.api_base, settings.gateway_url)
-    db = await open_seeded_database(settings)
-    try:
-        async with KdramaBot(settings=settings, db=db, sync_on_start=False) as bot:
-            await bot.login(token)
-            await sync_commands(bot, force=True)
-    except discord.LoginFailure:
-        raise StartupError(REJECTED_TOKEN_HELP) from None
-    except (aiohttp.ClientConnectionError, OSError) as error:
-        raise StartupError(unreachable(settings, error)) from None
-    finally:
-        await db.close()
+    async with logged_in_bot(settings, sync_on_start=False) as bot:
+        await sync_commands(bot, force=True)
     print("Slash commands synced.")
     return EXIT_OK
 

@@ -486,16 +486,7 @@ async def press_button(
     if comp.get("style") in (5, 6):
         raise EmulatorError(f"button {button!r} is a link/premium button and sends no interaction")
     data = {"custom_id": comp["custom_id"], "component_type": COMPONENT_BUTTON}
-    interaction = new_interaction(
-        emu,
-        type=MESSAGE_COMPONENT,
-        user=user_obj,
-        guild=guild,
-        channel=channel,
-        data=data,
-        message=msg,
-    )
-    return await emu._deliver(interaction)
+    return await _deliver_component(emu, user_obj, guild, channel, msg, data)
 
 
 async def select(
@@ -519,14 +510,25 @@ async def select(
         "component_type": COMPONENT_STRING_SELECT,
         "values": list(values),
     }
+    return await _deliver_component(emu, user_obj, guild, channel, msg, data)
+
+
+async def _deliver_component(
+    emu: Emulator,
+    user: User,
+    guild: Guild,
+    channel: Channel,
+    message: Message,
+    data: dict[str, Any],
+) -> InteractionHandle:
     interaction = new_interaction(
         emu,
         type=MESSAGE_COMPONENT,
-        user=user_obj,
+        user=user,
         guild=guild,
         channel=channel,
         data=data,
-        message=msg,
+        message=message,
     )
     return await emu._deliver(interaction)
 
