@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from bot.emulator import Emulator, EmulatorError, Perm, default_world
@@ -221,3 +223,30 @@ async def test_a_role_the_bot_cannot_ping_is_refused(tmp_path, db, clock):
                 )
             finally:
                 await stop_bot(bot, task)
+
+
+async def test_a_blank_title_or_message_is_refused(emu, bot):
+    handle = await open_form(emu)
+    submitted = await emu.submit_modal(emu.admin, handle, {"Title": "   ", "Message": "Body"})
+    reply = await submitted.message()
+    assert reply.ephemeral
+    assert reply.content == "An announcement needs both a title and a message."
+    assert reply.buttons() == []
+
+
+async def test_an_unanswered_preview_expires_and_posts_nothing(emu, bot, monkeypatch):
+    monkeypatch.setattr(sys.modules["cogs.announce"], "PREVIEW_TIMEOUT", 0.2)
+    preview = await preview_for(emu)
+    await wait_for_text(emu, preview, "This preview expired")
+    assert preview.buttons() == [] and preview.embeds == []
+    assert emu.channel_messages("announcements") == []
+
+
+async def test_a_long_announcement_fits_discords_limits(emu, bot):
+    body = ("A very long line of news. " * 200)[:4000]
+    preview = await preview_for(emu, title="T" * 256, body=body)
+    await emu.press_button(emu.admin, preview, "Post")
+    await wait_for_text(emu, preview, "**Posted**")
+    [posted] = emu.channel_messages("announcements")
+    assert posted.embeds[0]["description"] == body.strip()
+    assert posted.embeds[0]["title"] == "T" * 256
