@@ -50,6 +50,32 @@ Channels (`emu.channel(name)`):
 
 Build other worlds with `World` (see `bot.emulator.world`).  Ids are real-looking snowflakes
 generated when the world is built; look things up by name.
+
+Posting reliably:
+
+* Crossposting (``Message.publish()``) works in ``#news`` only; ``emu.message(id).crossposted``
+  tells whether a message was published.
+* A create with a nonce (discord.py adds ``enforce_nonce``) returns the bot's earlier message
+  with that nonce for `NONCE_WINDOW` of emulated time; ``emu.clock.advance(...)`` moves past it.
+* ``emu.fail("POST", "/channels/{channel_id}/messages", 404, 10003)`` answers the next
+  matching request with that error (``times=``, ``retry_after=`` for 429, ``predicate=``).
+* ``hold = emu.hold("POST", "/channels/{channel_id}/messages", after_processing=True)`` keeps
+  the next matching request open: ``await hold.arrived`` returns it once it is held, then
+  ``hold.release()`` answers it or ``hold.drop()`` closes the connection unanswered.
+  Without `after_processing` nothing has happened yet; with it the message already exists.
+  Requests still held when the emulator stops are dropped.
+
+Changing the world while the bot runs (each dispatches the gateway event Discord sends)::
+
+    await emu.delete_channel("announcements")          # CHANNEL_DELETE; then 404 / 10003
+    bot_role = emu.world.bot_role(emu.guild)
+    await emu.set_overwrites("general", [Overwrite.role(bot_role, deny=Perm.SEND_MESSAGES)])
+    await emu.update_role("Watch Party", mentionable=False, permissions=0)
+    await emu.delete_role("Watch Party")               # GUILD_ROLE_DELETE
+
+Restarts: stop or kill a bot and start another against the same emulator; it gets READY for
+a new session, and commands and messages are still there (``emu.wait_for_ready(count=n)``
+waits for the n-th READY).
 """
 
 from __future__ import annotations
@@ -58,9 +84,9 @@ from .commands import Command
 from .emulator import Emulator
 from .errors import ApiError, EmulatorError, EmulatorTimeout
 from .interactions import Callback, Interaction, InteractionHandle
-from .messages import Message
+from .messages import NONCE_WINDOW, Message
 from .permissions import DEFAULT_BOT, DEFAULT_EVERYONE, Perm
-from .recording import Fault, GatewayFrame, RecordedFile, RecordedRequest
+from .recording import Fault, GatewayFrame, Hold, RecordedFile, RecordedRequest
 from .world import (
     Application,
     Channel,
@@ -78,6 +104,7 @@ from .world import (
 __all__ = [
     "DEFAULT_BOT",
     "DEFAULT_EVERYONE",
+    "NONCE_WINDOW",
     "ApiError",
     "Application",
     "Callback",
@@ -90,6 +117,7 @@ __all__ = [
     "Fault",
     "GatewayFrame",
     "Guild",
+    "Hold",
     "Intents",
     "Interaction",
     "InteractionHandle",

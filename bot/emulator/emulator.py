@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from aiohttp import web
 
+from . import changes
 from . import interactions as scripted
 from .commands import Command, CommandStore
 from .errors import EmulatorError, EmulatorTimeout
@@ -32,9 +33,9 @@ from .messages import (
     normalise_embeds,
     text_of_components,
 )
-from .recording import Fault, GatewayFrame, RecordedFile, RecordedRequest
+from .recording import Fault, GatewayFrame, Hold, RecordedFile, RecordedRequest
 from .server import API_PREFIX, build_app
-from .world import Channel, Guild, Intents, Role, User, World, default_world
+from .world import Channel, Guild, Intents, Overwrite, Role, User, World, default_world
 
 T = TypeVar("T")
 
@@ -68,6 +69,7 @@ class Emulator:
         self.unhandled: list[RecordedRequest] = []
         self.gateway_frames: list[GatewayFrame] = []
         self.faults: list[Fault] = []
+        self.holds: list[Hold] = []
         self.gateway = Gateway(self, heartbeat_interval=heartbeat_interval)
         self._waiters: list[asyncio.Event] = []
         self._runner: web.AppRunner | None = None
@@ -89,6 +91,8 @@ class Emulator:
     async def stop(self) -> None:
         if self._runner is None:
             return
+        for hold in self.holds:
+            hold.drop()  # a request held until the end must not keep the server alive
         await self.gateway.close_all(1001, b"Emulator shutting down")
         await self._runner.cleanup()
         self._runner = None
@@ -237,7 +241,7 @@ class Emulator:
 
     def channel_messages(self, channel: Channel | str | int) -> list[Message]:
         """Messages everyone can see in `channel`, oldest first (no ephemeral, no deleted)."""
-        ch = channel if isinstance(channel, Channel) else self._find_channel(channel)
+        ch = self._as_channel(channel)
         return sorted(
             (
                 m
@@ -465,7 +469,7 @@ class Emulator:
     ) -> Message:
         """A scripted user posts a plain message (dispatched as MESSAGE_CREATE)."""
         author = self.world.user(user)
-        ch = channel if isinstance(channel, Channel) else self._find_channel(channel)
+        ch = self._as_channel(channel)
         found = self.world.find_channel(ch.id)
         assert found is not None
         guild = found[0]
@@ -590,19 +594,64 @@ class Emulator:
         predicate: Callable[[RecordedRequest], bool] | None = None,
     ) -> Fault:
         """Inject a failure: the next `times` matching requests get this error."""
-        fault = Fault(
-            method=method,
-            route=route,
-            status=status,
-            code=code,
-            message=message,
-            times=times,
-            retry_after=retry_after,
-            is_global=is_global,
-            predicate=predicate,
-        )
+        fault = Fault(method, route, status, code, message, retry_after, is_global, times=times)
+        fault.predicate = predicate
         self.faults.append(fault)
         return fault
+
+    def hold(
+        self,
+        method: str,
+        route: str,
+        *,
+        after_processing: bool = False,
+        times: int | None = 1,
+        predicate: Callable[[RecordedRequest], bool] | None = None,
+    ) -> Hold:
+        """Keep the next `times` matching requests open until `release()`/`drop()`.
+
+        Before processing nothing has happened yet; with `after_processing` the request
+        was handled (e.g. the message exists and was dispatched) and only the answer waits.
+        Requests still held when the emulator stops are dropped.
+        """
+        hold = Hold(method, route, after_processing, times=times, predicate=predicate)
+        self.holds.append(hold)
+        return hold
+
+    # -- changing the world while the bot runs ------------------------------------------------
+
+    async def delete_channel(self, channel: Channel | str | int) -> Channel:
+        """Delete a channel (CHANNEL_DELETE); requests to it then get 404 / 10003."""
+        return await changes.delete_channel(self, self._as_channel(channel))
+
+    async def set_overwrites(
+        self, channel: Channel | str | int, overwrites: Iterable[Overwrite]
+    ) -> Channel:
+        """Replace a channel's permission overwrites (CHANNEL_UPDATE)."""
+        return await changes.set_overwrites(self, self._as_channel(channel), overwrites)
+
+    async def update_role(
+        self,
+        role: Role | str | int,
+        *,
+        name: str | None = None,
+        permissions: int | None = None,
+        mentionable: bool | None = None,
+    ) -> Role:
+        """Change a role's name, permissions or mentionable flag (GUILD_ROLE_UPDATE)."""
+        return await changes.update_role(
+            self, self._as_role(role), name=name, permissions=permissions, mentionable=mentionable
+        )
+
+    async def delete_role(self, role: Role | str | int) -> Role:
+        """Delete a role (GUILD_ROLE_DELETE); members lose it."""
+        return await changes.delete_role(self, self._as_role(role))
+
+    def _as_channel(self, channel: Channel | str | int) -> Channel:
+        return channel if isinstance(channel, Channel) else self._find_channel(channel)
+
+    def _as_role(self, role: Role | str | int) -> Role:
+        return role if isinstance(role, Role) else self.role(role)
 
     # -- recordings ---------------------------------------------------------------------------
 

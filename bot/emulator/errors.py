@@ -122,6 +122,15 @@ def cannot_edit_others() -> ApiError:
     return ApiError(403, 50005, "Cannot edit a message authored by another user")
 
 
+def already_crossposted() -> ApiError:
+    return ApiError(400, 40033, "This message has already been crossposted.")
+
+
+def wrong_channel_type() -> ApiError:
+    # 403, not 400: discord.py documents Forbidden for publishing outside a news channel.
+    return ApiError(403, 50024, "Cannot execute action on this channel type")
+
+
 def invalid_json() -> ApiError:
     return ApiError(400, 50109, "The request body contains invalid JSON.")
 

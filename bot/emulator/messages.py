@@ -4,6 +4,11 @@ A `Message` is the emulator's record of a message; `to_dict()` renders the compl
 message object the REST API and gateway return.  Messages are mutated in place on edit (a
 snapshot of each previous version is kept in `history`), so a test holding a `Message`
 always sees its current state.
+
+`NONCE_WINDOW` is how long a create with ``enforce_nonce`` returns an earlier message with
+the same nonce instead of creating one.  Discord only says "the past few minutes", so the
+emulator fixes it at five minutes of *emulated* time: a test moves past it with
+``emu.clock.advance(NONCE_WINDOW.total_seconds() + 1)``.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from typing import Any
 
 from .snowflake import iso
 from .world import User
+
+NONCE_WINDOW = dt.timedelta(minutes=5)
 
 FLAG_CROSSPOSTED = 1 << 0
 FLAG_SUPPRESS_EMBEDS = 1 << 2
@@ -76,6 +83,11 @@ class Message:
     @property
     def ephemeral(self) -> bool:
         return bool(self.flags & FLAG_EPHEMERAL)
+
+    @property
+    def crossposted(self) -> bool:
+        """Published to following channels (POST …/crosspost succeeded)."""
+        return bool(self.flags & FLAG_CROSSPOSTED)
 
     @property
     def loading(self) -> bool:

@@ -1,17 +1,22 @@
-"""What reached "Discord": recorded HTTP requests and gateway frames, plus fault rules.
+"""What reached "Discord": recorded HTTP requests and gateway frames, plus route rules.
 
 Tests read `emu.requests` / `emu.gateway_frames` to assert on exactly what the bot sent.
 Tokens never appear in recordings: the Authorization header is replaced by a marker that
 says whether it was valid, and IDENTIFY/RESUME tokens are masked.
 
-`Fault` is the hook for failure injection: a rule matched against each REST request
-before its handler runs (method, route template or concrete path, optional predicate),
-answering with the given status and Discord error body instead.
+Route rules are matched against each REST request (method, route template or concrete
+path, optional predicate, a number of `times`):
+
+* `Fault` answers with the given status and Discord error body instead of the handler.
+* `Hold` keeps the request open, either before it is handled (nothing happens) or after
+  it was handled but before the response is sent (the effect exists, the bot has not seen
+  it), until the test releases it or drops the connection.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +42,7 @@ class RecordedRequest:
     status: int | None = None
     response: Any = None
     time: float = 0.0
+    dropped: bool = False  # a `Hold` closed the connection instead of answering
 
     @property
     def params(self) -> dict[str, str]:
@@ -62,26 +68,15 @@ class GatewayFrame:
     time: float = 0.0
 
 
-@dataclass
-class Fault:
-    """Answer matching requests with an error instead of handling them.
-
-    `route` matches either the template ("/channels/{channel_id}/messages") or the concrete
-    path.  `times` limits how many requests are failed (None = forever).  A 429 gets
-    Discord's rate-limit body and headers (including `Via`, which discord.py requires
-    before it will honour a 429 instead of treating it as a Cloudflare ban).
-    """
+@dataclass(eq=False)
+class RouteRule:
+    """What a rule applies to; it applies to at most `times` requests (None = no limit)."""
 
     method: str
     route: str
-    status: int
-    code: int = 0
-    message: str = ""
-    times: int | None = 1
-    retry_after: float = 0.0
-    is_global: bool = False
-    predicate: Callable[[RecordedRequest], bool] | None = None
-    hits: int = 0
+    times: int | None = field(default=1, kw_only=True)
+    predicate: Callable[[RecordedRequest], bool] | None = field(default=None, kw_only=True)
+    hits: int = field(default=0, kw_only=True)
 
     def matches(self, req: RecordedRequest) -> bool:
         if self.times is not None and self.hits >= self.times:
@@ -91,6 +86,23 @@ class Fault:
         if self.route not in (req.route, req.path):
             return False
         return self.predicate is None or self.predicate(req)
+
+
+@dataclass(eq=False)
+class Fault(RouteRule):
+    """Answer matching requests with an error instead of handling them.
+
+    `route` matches either the template ("/channels/{channel_id}/messages") or the concrete
+    path.  A 429 gets Discord's rate-limit body and headers (including `Via`, which
+    discord.py requires before it will honour a 429 instead of treating it as a Cloudflare
+    ban).
+    """
+
+    status: int
+    code: int = 0
+    message: str = ""
+    retry_after: float = 0.0
+    is_global: bool = False
 
     def body_and_headers(self) -> tuple[dict[str, Any], dict[str, str]]:
         message = self.message or _DEFAULT_MESSAGES.get((self.status, self.code), "")
@@ -120,4 +132,55 @@ _DEFAULT_MESSAGES = {
     (404, 10008): "Unknown Message",
     (500, 0): "500: Internal Server Error",
     (502, 0): "502: Bad Gateway",
+    (503, 0): "503: Service Unavailable",
 }
+
+
+@dataclass(eq=False)
+class Hold(RouteRule):
+    """Keep matching requests open until `release()` or `drop()` (or the emulator stops).
+
+    With `after_processing` the request is handled first (a message is created and
+    dispatched) and only the response is held back: the state a bot is in when it dies
+    between sending and hearing back.  ``await hold.arrived`` waits for the first held
+    request and returns it; `held` lists all of them.  After `release()` or `drop()` the
+    hold catches nothing more.
+    """
+
+    after_processing: bool = False
+    held: list[RecordedRequest] = field(default_factory=list)
+    outcome: str | None = None  # "released" or "dropped"
+    _gate: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
+    _arrival: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
+
+    def matches(self, req: RecordedRequest) -> bool:
+        return self.outcome is None and super().matches(req)
+
+    @property
+    def arrived(self) -> Coroutine[Any, Any, RecordedRequest]:
+        """Awaitable: the first request this hold caught (waits for it)."""
+        return self._first()
+
+    async def _first(self) -> RecordedRequest:
+        await self._arrival.wait()
+        return self.held[0]
+
+    def release(self) -> None:
+        """Let every held request (and any later match) go on normally."""
+        self._finish("released")
+
+    def drop(self) -> None:
+        """Close the held connections without a response (the client sees a disconnect)."""
+        self._finish("dropped")
+
+    def _finish(self, outcome: str) -> None:
+        if self.outcome is None:
+            self.outcome = outcome
+        self._gate.set()
+
+    async def wait(self, req: RecordedRequest) -> bool:
+        """Hold `req`; True once released, False if it is to be dropped."""
+        self.held.append(req)
+        self._arrival.set()
+        await self._gate.wait()
+        return self.outcome == "released"

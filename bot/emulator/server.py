@@ -4,9 +4,13 @@ Every route is a `RouteDef` (method, template relative to the API base, handler,
 bot token is required).  For each request the server:
 
 1. records it (`emu.requests`) with its parsed JSON / ``payload_json`` body and files;
-2. applies the first matching `Fault` (failure injection), if any;
-3. checks ``Authorization: Bot <token>`` for routes that need it (401, code 0 otherwise);
-4. runs the handler, turning `ApiError` into Discord's JSON error body.
+2. waits on the first matching `Hold`, if any, unless it holds after processing;
+3. applies the first matching `Fault` (failure injection), if any;
+4. checks ``Authorization: Bot <token>`` for routes that need it (401, code 0 otherwise);
+5. runs the handler, turning `ApiError` into Discord's JSON error body;
+6. waits on the `Hold` if it holds after processing, then answers.
+
+A dropped hold aborts the connection instead of answering (``rec.dropped``).
 
 Responses carry ``Content-Type: application/json`` exactly (discord.py compares the header
 verbatim, so no charset).  Unknown paths get 404 and known paths with the wrong method 405,
@@ -20,7 +24,7 @@ import json
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from aiohttp import web
 
@@ -32,7 +36,7 @@ from .errors import (
     not_found_route,
     unauthorized,
 )
-from .recording import RecordedFile, RecordedRequest
+from .recording import Hold, RecordedFile, RecordedRequest, RouteRule
 
 if TYPE_CHECKING:
     from .emulator import Emulator
@@ -41,6 +45,7 @@ API_PREFIX = "/api/v10"
 
 Reply = tuple[int, Any]
 Handler = Callable[["Ctx"], Awaitable[Reply]]
+RuleT = TypeVar("RuleT", bound=RouteRule)
 
 
 @dataclass
@@ -62,12 +67,19 @@ class Ctx:
 
     def snowflake(self, name: str) -> int:
         """A path parameter that must be a snowflake (400 / 50035 otherwise, like Discord)."""
-        value = self.params[name]
-        if not value.isdigit():
-            errors = FormErrors()
-            errors.add((name,), "NUMBER_TYPE_COERCE", f'Value "{value}" is not snowflake.')
-            errors.raise_if_any()
-        return int(value)
+        return _snowflake(name, self.params[name])
+
+    def query_snowflake(self, name: str) -> int:
+        """A query string parameter that must be a snowflake (400 / 50035 otherwise)."""
+        return _snowflake(name, self.request.query[name])
+
+
+def _snowflake(name: str, value: str) -> int:
+    if not value.isdigit():
+        errors = FormErrors()
+        errors.add((name,), "NUMBER_TYPE_COERCE", f'Value "{value}" is not snowflake.')
+        errors.raise_if_any()
+    return int(value)
 
 
 @dataclass(frozen=True)
@@ -198,13 +210,16 @@ async def _run(emu: Emulator, route: RouteDef, request: web.Request) -> web.Stre
     )
     emu.requests.append(rec)
     headers: dict[str, str] = {}
+    hold: Hold | None = None
     try:
         rec.json, rec.files = await _parse_body(request)
-        for fault in emu.faults:
-            if fault.matches(rec):
-                fault.hits += 1
-                body, headers = fault.body_and_headers()
-                raise ApiError(fault.status, fault.code, body["message"], raw=body, headers=headers)
+        hold = _claim(emu.holds, rec)
+        if hold is not None and not hold.after_processing and not await _wait(emu, hold, rec):
+            return _drop(request, rec)
+        fault = _claim(emu.faults, rec)
+        if fault is not None:
+            body, headers = fault.body_and_headers()
+            raise ApiError(fault.status, fault.code, body["message"], raw=body, headers=headers)
         if route.auth and request.headers.get("Authorization") != f"Bot {emu.token}":
             raise unauthorized()
         ctx = Ctx(
@@ -220,4 +235,26 @@ async def _run(emu: Emulator, route: RouteDef, request: web.Request) -> web.Stre
         status, body, headers = err.status, err.body(), err.headers
     rec.status, rec.response = status, body
     emu._bump()
+    if hold is not None and hold.after_processing and not await _wait(emu, hold, rec):
+        return _drop(request, rec)
     return json_response(status, body, headers)
+
+
+def _claim(rules: list[RuleT], rec: RecordedRequest) -> RuleT | None:
+    """The first rule that matches `rec`, counting the hit."""
+    rule = next((r for r in rules if r.matches(rec)), None)
+    if rule is not None:
+        rule.hits += 1
+    return rule
+
+
+async def _wait(emu: Emulator, hold: Hold, rec: RecordedRequest) -> bool:
+    emu._bump()  # wake tests waiting for the request to be held
+    return await hold.wait(rec)
+
+
+def _drop(request: web.Request, rec: RecordedRequest) -> web.StreamResponse:
+    rec.dropped = True
+    if request.transport is not None:
+        request.transport.abort()
+    return web.Response(status=204)  # never written: the transport is gone

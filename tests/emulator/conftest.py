@@ -54,6 +54,26 @@ async def start_bot(emu: Emulator) -> AsyncIterator[StartBot]:
             await asyncio.wait_for(task, 2)
 
 
+@pytest.fixture
+async def client(start_bot: StartBot) -> discord.Client:
+    """A minimal client, already connected (for tests that need nothing more)."""
+    return await connected(start_bot)
+
+
+async def connected(start_bot: StartBot) -> discord.Client:
+    """A minimal client, started and READY."""
+    client, _tree = make_client()
+    await start_bot(client)
+    return client
+
+
+def text_channel(client: discord.Client, emu: Emulator, name: str) -> discord.TextChannel:
+    """The client's cached channel for the emulator's channel `name`."""
+    channel = client.get_channel(emu.channel(name).id)
+    assert isinstance(channel, discord.TextChannel)
+    return channel
+
+
 def make_client(
     *, intents: discord.Intents | None = None
 ) -> tuple[discord.Client, app_commands.CommandTree[discord.Client]]:

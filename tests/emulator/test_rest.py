@@ -10,19 +10,7 @@ import pytest
 
 from bot.emulator import Emulator
 
-from .conftest import StartBot, make_client
-
-
-async def _connected(start_bot: StartBot) -> discord.Client:
-    client, _tree = make_client()
-    await start_bot(client)
-    return client
-
-
-def _text(client: discord.Client, emu: Emulator, name: str) -> discord.TextChannel:
-    channel = client.get_channel(emu.channel(name).id)
-    assert isinstance(channel, discord.TextChannel)
-    return channel
+from .conftest import StartBot, connected, make_client, text_channel
 
 
 async def _raw_post(emu: Emulator, channel: str, body: dict) -> tuple[int, dict]:
@@ -66,38 +54,38 @@ async def test_json_content_type_and_unknown_route(emu: Emulator) -> None:
 
 
 async def test_permission_errors_surface_as_forbidden(emu: Emulator, start_bot: StartBot) -> None:
-    client = await _connected(start_bot)
+    client = await connected(start_bot)
     embed = discord.Embed(title="Episode 1", description="Tonight!")
 
     with pytest.raises(discord.Forbidden) as hidden:
-        await _text(client, emu, "mod-only").send("hello")
+        await text_channel(client, emu, "mod-only").send("hello")
     assert hidden.value.code == 50001
     with pytest.raises(discord.Forbidden) as read_only:
-        await _text(client, emu, "read-only").send("hello")
+        await text_channel(client, emu, "read-only").send("hello")
     assert read_only.value.code == 50013
     with pytest.raises(discord.Forbidden) as no_embeds:
-        await _text(client, emu, "no-embeds").send(embed=embed)
+        await text_channel(client, emu, "no-embeds").send(embed=embed)
     assert no_embeds.value.code == 50013
 
-    plain = await _text(client, emu, "no-embeds").send("text is fine")
-    with_embed = await _text(client, emu, "general").send(embed=embed)
+    plain = await text_channel(client, emu, "no-embeds").send("text is fine")
+    with_embed = await text_channel(client, emu, "general").send(embed=embed)
     assert [m.id for m in emu.channel_messages("no-embeds")] == [plain.id]
     assert emu.message(with_embed.id).embeds[0]["title"] == "Episode 1"
 
 
 async def test_unknown_channel_and_message(emu: Emulator, start_bot: StartBot) -> None:
-    client = await _connected(start_bot)
+    client = await connected(start_bot)
     with pytest.raises(discord.NotFound) as channel_missing:
         await client.get_partial_messageable(123456789012345678).send("x")
     assert channel_missing.value.code == 10003
     with pytest.raises(discord.NotFound) as message_missing:
-        await _text(client, emu, "general").fetch_message(123456789012345678)
+        await text_channel(client, emu, "general").fetch_message(123456789012345678)
     assert message_missing.value.code == 10008
 
 
 async def test_payloads_over_documented_limits(emu: Emulator, start_bot: StartBot) -> None:
-    client = await _connected(start_bot)
-    general = _text(client, emu, "general")
+    client = await connected(start_bot)
+    general = text_channel(client, emu, "general")
 
     async def rejected(**kwargs: object) -> str:
         with pytest.raises(discord.HTTPException) as exc:
@@ -131,8 +119,8 @@ async def test_payloads_over_documented_limits(emu: Emulator, start_bot: StartBo
 
 
 async def test_allowed_mentions_decide_who_is_pinged(emu: Emulator, start_bot: StartBot) -> None:
-    client = await _connected(start_bot)
-    general = _text(client, emu, "general")
+    client = await connected(start_bot)
+    general = text_channel(client, emu, "general")
     watch_party = emu.role("Watch Party")
     text = f"@everyone {watch_party.mention} {emu.member.mention} new episode!"
 
@@ -183,8 +171,8 @@ async def test_allowed_mentions_parse_and_list_are_exclusive(emu: Emulator) -> N
 
 
 async def test_messages_fetch_edit_delete_and_files(emu: Emulator, start_bot: StartBot) -> None:
-    client = await _connected(start_bot)
-    general = _text(client, emu, "general")
+    client = await connected(start_bot)
+    general = text_channel(client, emu, "general")
     first = await general.send("one")
     second = await general.send("two", file=discord.File(io.BytesIO(b"hello"), "note.txt"))
     assert second.attachments[0].filename == "note.txt"
@@ -209,8 +197,8 @@ async def test_messages_fetch_edit_delete_and_files(emu: Emulator, start_bot: St
 
 
 async def test_fault_injection(emu: Emulator, start_bot: StartBot) -> None:
-    client = await _connected(start_bot)
-    general = _text(client, emu, "general")
+    client = await connected(start_bot)
+    general = text_channel(client, emu, "general")
     route = "/channels/{channel_id}/messages"
 
     emu.fail("POST", route, 403, 50013)

@@ -1,34 +1,45 @@
-"""REST: channel messages (create, get, list, edit, delete, typing).
+"""REST: channel messages (create, get, list, edit, delete, crosspost, typing).
 
 Checks happen in this order: the body against Discord's limits (400 / 50035), the channel
 (404 / 10003), the bot's computed permissions in it (403 / 50001 without View Channel,
 403 / 50013 without Send Messages, or Embed Links for embeds, or Attach Files for files),
 then message-level rules (empty message 50006, unknown reply target, …).
+
+A create with ``nonce`` and ``enforce_nonce`` returns the bot's earlier message with that
+nonce if it is younger than `NONCE_WINDOW`, and creates and dispatches nothing.  As
+documented, the check is per author, not per channel; a deleted message no longer counts.
+
+Crossposting works only in announcement channels (403 / 50024 elsewhere), needs Send
+Messages for the bot's own messages and Manage Messages as well for anyone else's
+(403 / 50013), succeeds once per message (400 / 40033 after that), sets the CROSSPOSTED
+flag and dispatches MESSAGE_UPDATE.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import (
     ApiError,
     FormErrors,
+    already_crossposted,
     cannot_edit_others,
     empty_message,
     missing_access,
     missing_permissions,
     unknown_channel,
     unknown_message,
+    wrong_channel_type,
 )
 from ..limits import SETTABLE_MESSAGE_FLAGS, validate_message
 from ..mentions import DEFAULT_REGULAR
-from ..messages import TYPE_DEFAULT, TYPE_REPLY, Message
+from ..messages import FLAG_CROSSPOSTED, NONCE_WINDOW, TYPE_DEFAULT, TYPE_REPLY, Message
 from ..permissions import Perm
 from ..server import Ctx, Reply, RouteDef
-from ..world import Channel, Guild
+from ..world import Channel, ChannelType, Guild
 
-NONCE_WINDOW = timedelta(minutes=5)
+if TYPE_CHECKING:
+    from ..emulator import Emulator
 
 
 def _body(ctx: Ctx) -> dict[str, Any]:
@@ -104,17 +115,10 @@ async def create_message(ctx: Ctx) -> Reply:
                 )
                 errors.raise_if_any()
 
-    nonce = body.get("nonce")
-    if nonce is not None and body.get("enforce_nonce"):
-        since = emu.clock.utcnow() - NONCE_WINDOW
-        for existing in emu.messages.values():
-            if (
-                existing.channel_id == channel.id
-                and existing.author.id == emu.bot_user.id
-                and existing.nonce == nonce
-                and existing.timestamp >= since
-            ):
-                return 200, existing.to_dict()
+    if body.get("nonce") is not None and body.get("enforce_nonce"):
+        earlier = _earlier_with_nonce(emu, body["nonce"])
+        if earlier is not None:
+            return 200, earlier.to_dict()
 
     if body.get("tts") and not perms & Perm.SEND_TTS_MESSAGES:
         body = {**body, "tts": False}  # silently dropped, like Discord
@@ -144,6 +148,22 @@ async def create_message(ctx: Ctx) -> Reply:
     return 200, msg.to_dict()
 
 
+def _earlier_with_nonce(emu: Emulator, nonce: int | str) -> Message | None:
+    since = emu.clock.utcnow() - NONCE_WINDOW
+    return next(
+        (
+            m
+            for m in emu.messages.values()
+            if m.author.id == emu.bot_user.id
+            and m.nonce == nonce
+            and m.timestamp >= since
+            and not m.deleted
+            and not m.ephemeral
+        ),
+        None,
+    )
+
+
 async def get_message(ctx: Ctx) -> Reply:
     _guild, channel, perms = _channel(ctx)
     if not perms & Perm.READ_MESSAGE_HISTORY:
@@ -152,31 +172,35 @@ async def get_message(ctx: Ctx) -> Reply:
 
 
 async def list_messages(ctx: Ctx) -> Reply:
+    """Newest first; `before`, `after` and `around` are exclusive, as documented."""
     _guild, channel, perms = _channel(ctx)
-    query = ctx.query
     try:
-        limit = int(query.get("limit", "50"))
+        limit = int(ctx.query.get("limit", "50"))
     except ValueError:
         limit = -1
+    errors = FormErrors()
     if not 1 <= limit <= 100:
-        errors = FormErrors()
         errors.add(("limit",), "NUMBER_TYPE_MAX", "int value should be between 1 and 100.")
-        errors.raise_if_any()
+    anchors = {k: ctx.query_snowflake(k) for k in ("before", "after", "around") if k in ctx.query}
+    if len(anchors) > 1:
+        # The docs allow one at a time; refusing the rest makes a bot's mistake visible.
+        for name in anchors:
+            errors.add((name,), "BASE_TYPE_INVALID", "before, after and around are exclusive.")
+    errors.raise_if_any()
     if not perms & Perm.READ_MESSAGE_HISTORY:
         return 200, []
     messages = ctx.emu.channel_messages(channel)  # oldest first
-    if "before" in query:
-        before = int(query["before"])
-        messages = [m for m in messages if m.id < before][-limit:]
-    elif "after" in query:
-        after = int(query["after"])
-        messages = [m for m in messages if m.id > after][:limit]
-    elif "around" in query:
-        around = int(query["around"])
-        older = [m for m in messages if m.id < around]
-        newer = [m for m in messages if m.id >= around]
-        half = limit // 2
-        messages = older[-half:] + newer[: limit - min(half, len(older))]
+    if "before" in anchors:
+        messages = [m for m in messages if m.id < anchors["before"]][-limit:]
+    elif "after" in anchors:
+        # The `limit` messages right after the anchor (still sent newest first).
+        messages = [m for m in messages if m.id > anchors["after"]][:limit]
+    elif "around" in anchors:
+        # Half before the anchor; the rest from the anchor (included, if it exists) on.
+        older = [m for m in messages if m.id < anchors["around"]]
+        newer = [m for m in messages if m.id >= anchors["around"]]
+        take = min(limit // 2, len(older))
+        messages = older[len(older) - take :] + newer[: limit - take]
     else:
         messages = messages[-limit:]
     return 200, [m.to_dict() for m in reversed(messages)]
@@ -209,6 +233,24 @@ async def delete_message(ctx: Ctx) -> Reply:
     return 204, None
 
 
+async def crosspost_message(ctx: Ctx) -> Reply:
+    emu = ctx.emu
+    _guild, channel, perms = _channel(ctx)
+    if channel.type != ChannelType.GUILD_ANNOUNCEMENT:
+        raise wrong_channel_type()
+    msg = _message(ctx, channel)
+    needed = Perm.SEND_MESSAGES
+    if msg.author.id != emu.bot_user.id:
+        needed |= Perm.MANAGE_MESSAGES
+    if perms & needed != needed:
+        raise missing_permissions()
+    if msg.crossposted:
+        raise already_crossposted()
+    msg.flags |= FLAG_CROSSPOSTED
+    await emu.publish_update(msg)
+    return 200, msg.to_dict()
+
+
 async def trigger_typing(ctx: Ctx) -> Reply:
     _guild, _channel_obj, perms = _channel(ctx)
     if not perms & Perm.SEND_MESSAGES:
@@ -222,5 +264,6 @@ ROUTES = [
     RouteDef("GET", "/channels/{channel_id}/messages/{message_id}", get_message),
     RouteDef("PATCH", "/channels/{channel_id}/messages/{message_id}", edit_message),
     RouteDef("DELETE", "/channels/{channel_id}/messages/{message_id}", delete_message),
+    RouteDef("POST", "/channels/{channel_id}/messages/{message_id}/crosspost", crosspost_message),
     RouteDef("POST", "/channels/{channel_id}/typing", trigger_typing),
 ]
