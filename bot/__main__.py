@@ -1,6 +1,10 @@
 """The composition root and command line: read settings once, open the database, build the bot.
 
-kdrama-bot [run]      run the bot
+kdrama-bot [run]      run the bot; without a token, the offline sandbox (see `run_or_sandbox`)
+kdrama-bot sandbox    the real bot on a local, offline Discord, at a prompt or fed by a pipe
+kdrama-bot ask LINE   one sandbox command, its reply, then exit
+kdrama-bot invite     print the link that adds the bot to a server
+kdrama-bot doctor     check the settings, the database, the token, and the channels
 kdrama-bot db seed    (re)load data/shows/*.toml into the database
 kdrama-bot sync       push the slash commands to Discord now, then exit
 """
@@ -10,7 +14,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
+import stat
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -25,9 +31,19 @@ from bot.content import DataFileError, seed_database
 from bot.content.seed import show_files
 from bot.db import Database, DatabaseError, open_database
 from bot.db.stats import content_counts
+from bot.doctor import run_doctor
 from bot.formatting import content_summary
+from bot.invite import invite_url
 from bot.logs import setup_logging
-from bot.settings import REJECTED_TOKEN_HELP, Settings, SettingsError, load_settings
+from bot.sandbox.terminal import SandboxError, run_sandbox
+from bot.settings import (
+    MISSING_TOKEN_HELP,
+    REJECTED_TOKEN_HELP,
+    Settings,
+    SettingsError,
+    load_settings,
+)
+from bot.shutdown import finish_answers_in_progress
 from bot.sync import sync_commands
 
 log = logging.getLogger("bot")
@@ -35,6 +51,16 @@ log = logging.getLogger("bot")
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_CONFIG = 2
+
+STARTING_SANDBOX = (
+    "No DISCORD_TOKEN set: starting the offline sandbox. Put a token in .env to connect to Discord."
+)
+INVITE_NEEDS_TOKEN = "kdrama-bot invite needs the bot's token, to look up its application id."
+INVITE_LOG = "Add the bot to a server with this link: %s"
+STOPPING = "Received %s: finishing the answers in progress, then stopping"
+STOPPED = "Stopped cleanly"
+# How long answers that are in progress at a SIGTERM may take to finish.
+IN_FLIGHT_GRACE = 10.0
 
 
 class StartupError(Exception):
@@ -47,7 +73,35 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"kdrama-bot {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.add_parser("run", help="run the bot (the default)")
+    run = commands.add_parser(
+        "run",
+        help="run the bot (the default); without DISCORD_TOKEN, start the offline sandbox",
+    )
+    run.add_argument(
+        "--no-sandbox",
+        action="store_true",
+        help="without DISCORD_TOKEN, exit with code 2 instead of starting the sandbox "
+        "(for service managers; the sandbox also never starts when standard input is /dev/null)",
+    )
+    commands.add_parser(
+        "sandbox",
+        help="talk to the real bot on a local, offline Discord: no token or account needed",
+    )
+    ask = commands.add_parser(
+        "ask", help="run one sandbox command, print the reply, and exit (1 if it was bad)"
+    )
+    ask.add_argument("line", metavar="COMMAND", help='what to type, e.g. "/who name:Taecyeon"')
+    ask.add_argument(
+        "--as",
+        dest="user",
+        choices=("member", "admin"),
+        default="member",
+        help="who types it (default: member; /announce needs admin)",
+    )
+    commands.add_parser("invite", help="print the link that adds the bot to a server, then exit")
+    commands.add_parser(
+        "doctor", help="check the settings, database, token and channels; exit 1 if any fails"
+    )
     commands.add_parser("sync", help="push the slash commands to Discord now, then exit")
     db = commands.add_parser("db", help="manage the database")
     db_commands = db.add_subparsers(dest="db_command", metavar="DB_COMMAND", required=True)
@@ -101,12 +155,80 @@ async def logged_in_bot(settings: Settings, *, sync_on_start: bool) -> AsyncIter
 
 
 async def run_bot(settings: Settings) -> int:
+    loop = asyncio.get_running_loop()
+    # Installed before logging in, so a SIGTERM during start-up also ends in a clean stop.
+    stop: asyncio.Future[signal.Signals] = loop.create_future()
+
+    def request_stop(signum: signal.Signals) -> None:
+        if not stop.done():  # a second signal changes nothing: the first one's stop is under way
+            stop.set_result(signum)
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, request_stop, signum)
     async with logged_in_bot(settings, sync_on_start=True) as bot:
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(signum, lambda: asyncio.ensure_future(bot.close()))
-        await bot.connect()
+        if not stop.done():
+            log.info(INVITE_LOG, invite_url(bot.application_id))
+            connection = asyncio.ensure_future(bot.connect())
+            await asyncio.wait({connection, stop}, return_when=asyncio.FIRST_COMPLETED)
+            if stop.done():
+                await stop_gracefully(bot, stop.result())
+            await connection  # returns once the bot is closed; raises if it failed
+    # Only now, after the bot: logged_in_bot closed the database when the bot was done with it.
+    log.info(STOPPED)
     return EXIT_OK
+
+
+async def stop_gracefully(bot: KdramaBot, signum: signal.Signals) -> None:
+    """Let the answers in progress finish (within IN_FLIGHT_GRACE), then disconnect."""
+    log.info(STOPPING, signum.name)
+    await finish_answers_in_progress(IN_FLIGHT_GRACE)
+    await bot.close()
+
+
+def stdin_may_be_a_person() -> bool:
+    """Whether the sandbox has someone or something to read: a terminal, a pipe or a file.
+
+    A service manager gives /dev/null (or nothing); starting the sandbox there would only read
+    end-of-input and exit 0, hiding the missing token.
+    """
+    try:
+        mode = os.fstat(sys.stdin.fileno()).st_mode
+    except (AttributeError, OSError, ValueError):
+        return False
+    return sys.stdin.isatty() or stat.S_ISFIFO(mode) or stat.S_ISREG(mode)
+
+
+def run_or_sandbox(settings: Settings, no_sandbox: bool) -> int:
+    """With a token, the bot; without one, the sandbox, unless nobody could type into it."""
+    if settings.token:
+        return asyncio.run(run_bot(settings))
+    if no_sandbox or not stdin_may_be_a_person():
+        raise SettingsError(MISSING_TOKEN_HELP)
+    print(STARTING_SANDBOX, file=sys.stderr, flush=True)
+    return run_sandbox(settings)
+
+
+async def run_invite(settings: Settings) -> int:
+    if not settings.token:
+        raise SettingsError(f"{INVITE_NEEDS_TOKEN}\n{MISSING_TOKEN_HELP}")
+    print(invite_url(await fetch_application_id(settings)))
+    return EXIT_OK
+
+
+async def fetch_application_id(settings: Settings) -> int:
+    """Ask Discord over REST alone (no gateway, no database, no bot) for the application's id."""
+    point_discord_at(settings.api_base, settings.gateway_url)
+    http = discord.http.HTTPClient(asyncio.get_running_loop())
+    try:
+        await http.static_login(settings.require_token())
+        application = await http.application_info()
+    except discord.LoginFailure:
+        raise StartupError(REJECTED_TOKEN_HELP) from None
+    except (aiohttp.ClientConnectionError, OSError) as error:
+        raise StartupError(unreachable(settings, error)) from None
+    finally:
+        await http.close()
+    return int(application["id"])
 
 
 async def run_sync(settings: Settings) -> int:
@@ -137,16 +259,29 @@ async def run_seed(settings: Settings, files: list[Path]) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if args.command == "doctor":
+            return asyncio.run(run_doctor())
         settings = load_settings()
-        setup_logging(settings.log_level, secrets=[settings.token or ""])
+        quiet = args.command in ("invite", "sandbox", "ask")
+        level = max(settings.log_level_number, logging.WARNING) if quiet else settings.log_level
+        setup_logging(level, [settings.token or ""], settings.log_format)
         if args.command == "db":
             return asyncio.run(run_seed(settings, args.files))
         if args.command == "sync":
             return asyncio.run(run_sync(settings))
-        return asyncio.run(run_bot(settings))
+        if args.command == "invite":
+            return asyncio.run(run_invite(settings))
+        if args.command == "sandbox":
+            return run_sandbox(settings)
+        if args.command == "ask":
+            return run_sandbox(settings, args.line, args.user)
+        return run_or_sandbox(settings, getattr(args, "no_sandbox", False))
     except (SettingsError, StartupError, DatabaseError) as error:
         print(error, file=sys.stderr)
         return EXIT_CONFIG
+    except SandboxError as error:
+        print(error, file=sys.stderr)
+        return EXIT_FAILURE
     except DataFileError as error:
         print("The show data files have problems, so the bot did not start:", file=sys.stderr)
         for problem in error.errors:

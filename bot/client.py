@@ -11,6 +11,7 @@ from discord.ext import commands
 from bot.clock import Clock, SystemClock
 from bot.db import Database
 from bot.errors import CommandTree
+from bot.scheduler import Scheduler
 from bot.settings import Settings
 from bot.sync import sync_commands
 
@@ -22,6 +23,7 @@ EXTENSIONS = (
     "cogs.quotes",
     "cogs.about",
     "cogs.announce",
+    "cogs.settings",
 )
 
 
@@ -45,6 +47,7 @@ class KdramaBot(commands.Bot):
         clock: Clock | None = None,
         sync_on_start: bool = True,
         extensions: tuple[str, ...] = EXTENSIONS,
+        guild_ready_timeout: float = 2.0,
     ) -> None:
         # The bot never joins voice: discord.py's warnings about missing voice libraries are noise.
         discord.VoiceClient.warn_nacl = False
@@ -58,18 +61,27 @@ class KdramaBot(commands.Bot):
             intents=intents,
             tree_cls=CommandTree,
             allowed_mentions=discord.AllowedMentions.none(),
+            guild_ready_timeout=guild_ready_timeout,
         )
         self.settings = settings
         self.db = db
         self.clock = clock or SystemClock()
         self.sync_on_start = sync_on_start
         self.extensions_to_load = extensions
+        # Before the extensions load: their setup registers how each kind of post looks.
+        self.scheduler = Scheduler(self, grace=settings.schedule_grace)
 
     async def setup_hook(self) -> None:
         for extension in self.extensions_to_load:
             await self.load_extension(extension)
         if self.sync_on_start:
             await sync_commands(self)
+        self.scheduler.start()
+
+    async def close(self) -> None:
+        # Stop posting first; a post cut off mid-send is claimed and is retried with its nonce.
+        await self.scheduler.stop()
+        await super().close()
 
     async def on_ready(self) -> None:
         # on_ready runs again after every reconnect: it only logs.

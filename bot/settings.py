@@ -5,14 +5,19 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from dotenv import dotenv_values
 
+from bot.when import parse_duration
+
 DEFAULT_DATABASE_PATH = Path("data/kdrama.db")
 DEFAULT_SHOWS_DIR = Path("data/shows")
+DEFAULT_SCHEDULE_GRACE = "6h"
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+LOG_FORMATS = ("text", "json")
 
 MISSING_TOKEN_HELP = """\
 DISCORD_TOKEN is not set, so kdrama-bot cannot connect to Discord.
@@ -34,23 +39,16 @@ class SettingsError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    token: str | None
+    # repr=False: the token must never reach a log line or a traceback.
+    token: str | None = field(repr=False)
     database_path: Path
     shows_dir: Path
     guild_id: int | None
     log_level: str
+    log_format: str
     api_base: str | None
     gateway_url: str | None
-
-    def __repr__(self) -> str:
-        # Never let the token reach a log line or a traceback through repr().
-        token = "<set>" if self.token else None
-        return (
-            f"Settings(token={token!r}, database_path={self.database_path!r}, "
-            f"shows_dir={self.shows_dir!r}, "
-            f"guild_id={self.guild_id!r}, log_level={self.log_level!r}, "
-            f"api_base={self.api_base!r}, gateway_url={self.gateway_url!r})"
-        )
+    schedule_grace: timedelta
 
     def require_token(self) -> str:
         if not self.token:
@@ -87,11 +85,26 @@ def load_settings(
     if log_level not in LOG_LEVELS:
         raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {log_level!r}.")
 
+    log_format = (text("LOG_FORMAT") or "text").lower()
+    if log_format not in LOG_FORMATS:
+        raise SettingsError(
+            f"LOG_FORMAT must be {' or '.join(LOG_FORMATS)}, not {log_format!r}: text gives one "
+            f"readable line per event, json one JSON object per line (for a log collector)."
+        )
+
     for name in ("DISCORD_API_BASE", "DISCORD_GATEWAY_URL"):
         url = text(name)
         schemes = ("http://", "https://") if name == "DISCORD_API_BASE" else ("ws://", "wss://")
         if url is not None and not url.startswith(schemes):
             raise SettingsError(f"{name} must start with {' or '.join(schemes)}, not {url!r}.")
+
+    grace_text = text("SCHEDULE_GRACE") or DEFAULT_SCHEDULE_GRACE
+    try:
+        schedule_grace = parse_duration(grace_text)
+    except ValueError:
+        raise SettingsError(
+            f"SCHEDULE_GRACE must be a duration like 6h, 90m or 1d 12h, not {grace_text!r}."
+        ) from None
 
     return Settings(
         token=text("DISCORD_TOKEN"),
@@ -99,6 +112,8 @@ def load_settings(
         shows_dir=Path(text("SHOWS_DIR") or DEFAULT_SHOWS_DIR),
         guild_id=int(guild_id) if guild_id else None,
         log_level=log_level,
+        log_format=log_format,
         api_base=(text("DISCORD_API_BASE") or "").rstrip("/") or None,
         gateway_url=text("DISCORD_GATEWAY_URL"),
+        schedule_grace=schedule_grace,
     )

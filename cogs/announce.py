@@ -1,4 +1,5 @@
-"""/announce post: an admin writes an announcement in a form, checks a preview, then posts it.
+"""/announce: admins write announcements in a form, check a preview, then post them now or
+schedule them (once or repeating); and list, edit, delete and audit them.
 
 Only the role given in `ping` is ever pinged: mentions typed into the text never ping anyone.
 """
@@ -6,16 +7,35 @@ Only the role given in `ping` is ever pinged: mentions typed into the text never
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import TYPE_CHECKING, Literal
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.db.announcements import NewAnnouncement, record_announcement
+from bot.announcing import OutgoingPost, announcement_post
+from bot.db.announcements import (
+    Announcement,
+    NewAnnouncement,
+    create_scheduled,
+    get_announcement,
+    list_announcements,
+    posted_message_ids,
+    record_posted,
+    set_state,
+    update_content,
+)
+from bot.db.audit import AuditEntry, list_audit
+from bot.db.guild_settings import GuildSettings, get_settings
 from bot.errors import Modal, UserFacingError, View
-from bot.formatting import inline_code, truncate
+from bot.formatting import choice_text, inline_code, truncate
+from bot.scheduler import missing_post_permissions
+from bot.when import WhenError, parse_when, zone_named
+from cogs.utils.checks import announcer_only
+from cogs.utils.paginator import Paginator, paginate_lines
 from cogs.utils.parsing import parse_colour, parse_image_url
 
 if TYPE_CHECKING:
@@ -24,6 +44,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FORM_TITLE = "New announcement"
+EDIT_FORM_TITLE = "Edit announcement #{id}"
 TITLE_LABEL = "Title"
 MESSAGE_LABEL = "Message"
 TITLE_MAX = 256
@@ -31,17 +52,26 @@ MESSAGE_MAX = 4000
 PREVIEW_TIMEOUT = 600
 
 PREVIEW = (
-    "**Preview.** This will be posted in {channel}, {pings}. Nothing else in it will ping anyone.\n"
-    "Press **Post** to send it, or **Cancel**."
+    "**Preview.** This will be posted in {channel}{when}, {pings}. Nothing else in it will ping "
+    "anyone.\nPress **{confirm}** to confirm, or **Cancel**."
 )
+WHEN = " on {full} ({relative}){repeat}"
+REPEAT = {
+    "daily": ", then every day at the same time",
+    "weekly": ", then every week at the same time",
+    "monthly": ", then every month on the same day and time",
+}
 PINGS_ROLE = "pinging {role}"
 PINGS_NOBODY = "pinging nobody"
-POSTING = "Posting…"
+WORKING = "Working on it…"
 POSTED = "**Posted** in {channel}: {url}"
+SCHEDULED = (
+    "**Scheduled** as announcement **#{id}**: it will be posted in {channel} on {full} "
+    "({relative})."
+)
 CANCELLED = "Cancelled. Nothing was posted."
-EXPIRED = "This preview expired, and nothing was posted. Run `/announce post` again to start over."
-ONLY_AUTHOR = "Only the admin who wrote this announcement can post or cancel it."
-STILL_ADMIN = "You no longer have the **Manage Server** permission, so this can't be posted."
+EXPIRED = "This preview expired, and nothing was done. Run the command again to start over."
+ONLY_AUTHOR = "Only the admin who started this can use these buttons."
 CHANNEL_GONE = "I can't find that channel any more (it may have been deleted). Nothing was posted."
 ROLE_GONE = "The role {role} no longer exists. Nothing was posted."
 MISSING_PERMISSIONS = (
@@ -56,6 +86,7 @@ FAILED = "Discord couldn't take the post just now ({reason}). Nothing was posted
 NOT_RECORDED = (
     "**Posted** in {channel}: {url}\nBut I couldn't save it to my records; the error was logged."
 )
+BLANK = "An announcement needs both a title and a message."
 BAD_COLOUR = (
     "I don't know the colour {value}. Use a hex code like `#ff8800`, `rgb(255, 136, 0)`, "
     "or a name: {names}."
@@ -64,42 +95,72 @@ BAD_IMAGE_URL = (
     "{value} isn't an image link I can use. Give a full `https://` address of an image, "
     "like `https://example.com/poster.png`."
 )
-NO_EVERYONE = "Announcements can't ping @everyone. Choose a role to ping, or leave `ping` empty."
+NO_EVERYONE = (
+    "Announcements can't ping @everyone here. An admin can allow it with "
+    "`/settings allow-everyone`, and I need the **Mention Everyone** permission."
+)
+NOT_A_PING_ROLE = (
+    "{role} isn't one of the roles announcements may ping here: {allowed}. An admin can change "
+    "the list with `/settings ping-roles`."
+)
 ROLE_NOT_MENTIONABLE = (
     "I can't ping {role}: the role isn't mentionable, and I don't have **Mention Everyone**. "
     "Allow anyone to mention the role (Server Settings → Roles), or leave `ping` empty."
 )
+UNKNOWN_ID = "There's no announcement **#{id}** in this server. `/announce list` shows them all."
+NOT_EDITABLE = "Announcement **#{id}** is {state}; there's nothing to edit."
+NOT_DELETABLE = "Announcement **#{id}** is already {state}."
+BUSY = "Announcement **#{id}** is being posted right now. Try again in a few seconds."
+QOTD_ELSEWHERE = (
+    "That's the quote of the day. Change it with `/settings quote-of-the-day on`, or stop it "
+    "with `/settings quote-of-the-day off`."
+)
+EDITED_POSTED = "**Edited** announcement **#{id}** in place: {url}"
+EDITED_SCHEDULED = "**Updated** announcement **#{id}**. The new text goes out {relative}."
+EDITED_RECORD_ONLY = "**Updated** announcement **#{id}** in my records."
+MESSAGE_GONE = (
+    "The message of announcement **#{id}** was deleted in Discord, so there is nothing to edit "
+    "there. I've updated my records."
+)
+CANNOT_EDIT = "I couldn't edit the message of announcement **#{id}**: {reason}."
+CHANGED_MEANWHILE = "Announcement **#{id}** changed while you were deciding. Nothing was done."
+CONFIRM_DELETE_POSTED = (
+    "Delete announcement **#{id}** “{title}”? Its message in {channel} will be deleted."
+)
+CONFIRM_CANCEL = "Cancel announcement **#{id}** “{title}”? It will not be posted{repeat}."
+REPEAT_STOPS = ", and the repeat stops"
+DELETED = "**Deleted** announcement **#{id}** and its message."
+DELETED_ALREADY_GONE = "**Deleted** announcement **#{id}**. Its message was already gone."
+CANNOT_DELETE = "I couldn't delete the message of announcement **#{id}**: {reason}."
+CANCELLED_ONE = "**Cancelled** announcement **#{id}**. It will not be posted."
+KEPT = "Kept. Nothing was changed."
+LIST_TITLE = "Announcements"
+LIST_EMPTY = (
+    "No announcements yet. Post one with `/announce post` or plan one with `/announce schedule`."
+)
+LOG_TITLE = "Announcement log"
+LOG_EMPTY = "Nothing has happened yet."
+THE_BOT = "the bot"
 
-# The bot needs these in the target channel to post an embed.
-POST_PERMISSIONS = {
-    "view_channel": "View Channel",
-    "send_messages": "Send Messages",
-    "embed_links": "Embed Links",
+STATE_LINES = {
+    "scheduled": "scheduled for {due_full} ({due_relative})",
+    "posting": "being posted now",
+    "posted": "posted {posted_relative}",
+    "failed": "**failed**: {error}",
+    "missed": "**missed**: it was due {due_full}, while the bot was not running",
+    "cancelled": "cancelled",
+    "paused": "**paused** after {failures} failures in a row: {error}",
+    "deleted": "deleted",
 }
+REPEAT_NAMES = {"daily": "every day", "weekly": "every week", "monthly": "every month"}
+LIST_LINE = "`#{id}` **{title}** in {channel}{repeat}: {state}"
+LOG_LINE = "{at} {actor} **{action}** `#{id}`{detail}"
+LOG_LINE_NO_ID = "{at} {actor} **{action}**{detail}"
 
 
-def missing_post_permissions(permissions: discord.Permissions) -> list[str]:
-    """What to grant first. Without View Channel, or Send Messages, Discord implicitly denies the
-    permissions after it too, so naming those would send the admin after the wrong setting."""
-    for flag, label in POST_PERMISSIONS.items():
-        if not getattr(permissions, flag):
-            return [label]
-    return []
-
-
-def check_can_post(channel: discord.abc.GuildChannel, me: discord.Member) -> None:
-    missing = missing_post_permissions(channel.permissions_for(me))
-    if missing:
-        raise UserFacingError(
-            MISSING_PERMISSIONS.format(channel=channel.mention, permissions=", ".join(missing))
-        )
-
-
-def check_can_ping(role: discord.Role, channel: discord.abc.GuildChannel, me: discord.Member):
-    if role.is_default():
-        raise UserFacingError(NO_EVERYONE)
-    if not role.mentionable and not channel.permissions_for(me).mention_everyone:
-        raise UserFacingError(ROLE_NOT_MENTIONABLE.format(role=role.mention))
+def timestamp(when: datetime, style: str) -> str:
+    """A Discord timestamp, which every member sees in their own time zone."""
+    return f"<t:{int(when.timestamp())}:{style}>"
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,114 +168,174 @@ class Draft:
     guild_id: int
     channel_id: int
     author_id: int
-    title: str
-    body: str
-    ping: discord.Role | None
-    colour: discord.Colour | None
+    ping_role_id: int | None
+    colour: int | None
     image_url: str | None
+    title: str = ""
+    body: str = ""
+    due_at: datetime | None = None
+    repeat: str | None = None
+    timezone: str = "UTC"
+    anchor_local: datetime | None = None
 
-    def embed(self) -> discord.Embed:
-        embed = discord.Embed(title=self.title, description=self.body, colour=self.colour)
-        if self.image_url:
-            embed.set_image(url=self.image_url)
-        return embed
+    def outgoing(self) -> OutgoingPost:
+        return announcement_post(
+            guild_id=self.guild_id, title=self.title, body=self.body, colour=self.colour,
+            image_url=self.image_url, ping_role_id=self.ping_role_id,
+        )  # fmt: skip
 
-    def content(self) -> str | None:
-        return self.ping.mention if self.ping else None
+    def new_announcement(self) -> NewAnnouncement:
+        return NewAnnouncement(
+            guild_id=self.guild_id, channel_id=self.channel_id, author_id=self.author_id,
+            title=self.title, body=self.body, ping_role_id=self.ping_role_id, color=self.colour,
+            image_url=self.image_url,
+        )  # fmt: skip
 
-    def allowed_mentions(self) -> discord.AllowedMentions:
-        # Only the chosen role: never @everyone, @here, users, or roles typed into the text.
-        return discord.AllowedMentions(
-            everyone=False,
-            users=False,
-            replied_user=False,
-            roles=[self.ping] if self.ping else False,
+
+def preview_text(draft: Draft, confirm: str) -> str:
+    pings = PINGS_ROLE.format(role=draft.outgoing().content) if draft.ping_role_id else PINGS_NOBODY
+    when = ""
+    if draft.due_at is not None:
+        repeat = REPEAT.get(draft.repeat or "", "")
+        when = WHEN.format(
+            full=timestamp(draft.due_at, "F"), relative=timestamp(draft.due_at, "R"), repeat=repeat
         )
+    return PREVIEW.format(channel=f"<#{draft.channel_id}>", when=when, pings=pings, confirm=confirm)
 
 
-def preview_text(draft: Draft, channel: discord.abc.GuildChannel) -> str:
-    pings = PINGS_ROLE.format(role=draft.ping.mention) if draft.ping else PINGS_NOBODY
-    return PREVIEW.format(channel=channel.mention, pings=pings)
+def schedule_detail(draft: Draft) -> str:
+    repeat = f", {draft.repeat}" if draft.repeat else ""
+    return f"in <#{draft.channel_id}> for {draft.due_at.isoformat()}{repeat}"
+
+
+def list_line(announcement: Announcement) -> str:
+    due = announcement.due_at
+    state = STATE_LINES[announcement.state].format(
+        due_full=timestamp(due, "F") if due else "?",
+        due_relative=timestamp(due, "R") if due else "?",
+        posted_relative=timestamp(announcement.posted_at, "R") if announcement.posted_at else "",
+        error=announcement.last_error or "unknown reason",
+        failures=announcement.failures,
+    )
+    repeat = f" ({REPEAT_NAMES[announcement.repeat]})" if announcement.repeat else ""
+    return LIST_LINE.format(
+        id=announcement.id,
+        title=discord.utils.escape_markdown(truncate(announcement.title, 80)),
+        channel=f"<#{announcement.channel_id}>",
+        repeat=repeat,
+        state=state,
+    )
+
+
+def log_line(entry: AuditEntry) -> str:
+    actor = f"<@{entry.actor_id}>" if entry.actor_id else THE_BOT
+    detail = f": {truncate(entry.detail, 200)}" if entry.detail else ""
+    template = LOG_LINE if entry.announcement_id else LOG_LINE_NO_ID
+    return template.format(
+        at=timestamp(entry.at, "f"), actor=actor, action=entry.action,
+        id=entry.announcement_id, detail=detail,
+    )  # fmt: skip
+
+
+def pages_of(title: str, lines: list[str], empty: str) -> list[discord.Embed]:
+    texts = paginate_lines(lines) or [empty]
+    return [discord.Embed(title=title, description=text) for text in texts]
+
+
+class AnnouncementForm(Modal):
+    """The Title and Message form, empty for a new announcement, pre-filled for an edit."""
+
+    def __init__(
+        self,
+        form_title: str,
+        on_done: Callable[[discord.Interaction, str, str], Awaitable[None]],
+        title: str = "",
+        body: str = "",
+    ) -> None:
+        super().__init__(title=form_title)
+        self.on_done = on_done
+        self.title_input = discord.ui.TextInput(
+            label=TITLE_LABEL, max_length=TITLE_MAX, default=title or None
+        )
+        self.message_input = discord.ui.TextInput(
+            label=MESSAGE_LABEL, style=discord.TextStyle.paragraph, max_length=MESSAGE_MAX,
+            default=body or None,
+        )  # fmt: skip
+        self.add_item(self.title_input)
+        self.add_item(self.message_input)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        title = self.title_input.value.strip()
+        body = self.message_input.value.strip()
+        if not title or not body:
+            raise UserFacingError(BLANK)
+        await self.on_done(interaction, title, body)
 
 
 class ConfirmView(View):
-    """The Post and Cancel buttons under a preview; only the draft's author may press them."""
+    """Confirm and Cancel under a preview; only its author may press them, and only once."""
 
-    def __init__(self, cog: AnnounceCog, draft: Draft) -> None:
+    def __init__(
+        self,
+        author_id: int,
+        confirm_label: str,
+        on_confirm: Callable[[discord.Interaction], Awaitable[str]],
+        *,
+        cancel_label: str = "Cancel",
+        cancelled_text: str = CANCELLED,
+        keep_embed: bool = True,
+    ) -> None:
         super().__init__(timeout=PREVIEW_TIMEOUT)
-        self.cog = cog
-        self.draft = draft
+        self.author_id = author_id
+        self.on_confirm = on_confirm
+        self.cancelled_text = cancelled_text
+        self.keep_embed = keep_embed
         self.preview: discord.Interaction | None = None
         self.finished = False
+        self.confirm.label = confirm_label
+        self.cancel.label = cancel_label
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if interaction.user.id != self.draft.author_id:
+        if interaction.user.id != self.author_id:
             await interaction.response.send_message(ONLY_AUTHOR, ephemeral=True)
             return False
         return True
 
     def _finish(self) -> bool:
-        """Claim the draft; False if another press already did (double clicks post once)."""
+        """Claim the preview; False if another press already did (double clicks act once)."""
         if self.finished:
             return False
         self.finished = True
         self.stop()
         return True
 
-    @discord.ui.button(label="Post", style=discord.ButtonStyle.success)
-    async def post(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
-        if not interaction.permissions.manage_guild:
-            await interaction.response.send_message(STILL_ADMIN, ephemeral=True)
-            return
+    @discord.ui.button(label="Confirm", style=discord.ButtonStyle.success)
+    async def confirm(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
         if not self._finish():
             await interaction.response.defer()
             return
-        await interaction.response.edit_message(content=POSTING, view=None)
-        result = await self.cog.publish(interaction, self.draft)
-        await interaction.edit_original_response(
-            content=result, embed=self.draft.embed(), view=None
-        )
+        await interaction.response.edit_message(content=WORKING, view=None)
+        result = await self.on_confirm(interaction)
+        await interaction.edit_original_response(content=result, view=None)
 
     @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
     async def cancel(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
         if not self._finish():
             await interaction.response.defer()
             return
-        await interaction.response.edit_message(content=CANCELLED, embed=None, view=None)
+        await interaction.response.edit_message(content=self.cancelled_text, embed=None, view=None)
 
     async def on_timeout(self) -> None:
         if self.preview is not None and self._finish():
             try:
                 await self.preview.edit_original_response(content=EXPIRED, embed=None, view=None)
             except discord.HTTPException:
-                log.info("Could not mark an expired announcement preview", exc_info=True)
+                log.info("Could not mark an expired preview", exc_info=True)
 
-
-class AnnouncementForm(Modal, title=FORM_TITLE):
-    title_input = discord.ui.TextInput(label=TITLE_LABEL, max_length=TITLE_MAX)
-    message_input = discord.ui.TextInput(
-        label=MESSAGE_LABEL, style=discord.TextStyle.paragraph, max_length=MESSAGE_MAX
-    )
-
-    def __init__(self, cog: AnnounceCog, draft: Draft) -> None:
-        super().__init__()
-        self.cog = cog
-        self.draft = draft
-
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        title = self.title_input.value.strip()
-        body = self.message_input.value.strip()
-        if not title or not body:
-            raise UserFacingError("An announcement needs both a title and a message.")
-        draft = replace(self.draft, title=title, body=body)
-        channel = interaction.guild.get_channel(draft.channel_id) if interaction.guild else None
-        if channel is None:
-            raise UserFacingError(CHANNEL_GONE)
-        view = ConfirmView(self.cog, draft)
-        await interaction.response.send_message(
-            preview_text(draft, channel), embed=draft.embed(), view=view, ephemeral=True
-        )
-        view.preview = interaction
+    async def send(self, interaction: discord.Interaction, text: str, embed=None) -> None:
+        kwargs = {"embed": embed} if embed is not None else {}
+        await interaction.response.send_message(text, view=self, ephemeral=True, **kwargs)
+        self.preview = interaction
 
 
 @app_commands.guild_only()
@@ -224,29 +345,36 @@ class AnnounceCog(commands.GroupCog, group_name="announce", group_description="A
         self.bot = bot
         super().__init__()
 
-    @app_commands.command(name="post")
-    @app_commands.describe(
-        channel="Where to post it",
-        ping="A role to ping with it (nobody else is pinged)",
-        color="The embed's colour: #ff8800, rgb(255, 136, 0) or a name like pink",
-        image_url="An image to show in the embed: a full https:// link",
-    )
-    @app_commands.checks.has_permissions(manage_guild=True)
-    async def post(
+    async def cog_load(self) -> None:
+        self.bot.scheduler.renderers["announcement"] = self.render
+
+    async def cog_unload(self) -> None:
+        self.bot.scheduler.renderers.pop("announcement", None)
+
+    async def render(self, announcement: Announcement) -> OutgoingPost:
+        return announcement_post(
+            guild_id=announcement.guild_id, title=announcement.title, body=announcement.body,
+            colour=announcement.color, image_url=announcement.image_url,
+            ping_role_id=announcement.ping_role_id,
+        )  # fmt: skip
+
+    # -- writing ------------------------------------------------------------------------------
+
+    async def _draft(
         self,
         interaction: discord.Interaction,
         channel: discord.TextChannel,
-        ping: discord.Role | None = None,
-        color: app_commands.Range[str, 1, 40] | None = None,
-        image_url: app_commands.Range[str, 1, 2048] | None = None,
-    ) -> None:
-        """Write an announcement, preview it, and post it to a channel."""
-        assert interaction.guild is not None  # guild_only
-        me = interaction.guild.me
+        ping: discord.Role | None,
+        color: str | None,
+        image_url: str | None,
+    ) -> tuple[Draft, GuildSettings]:
+        """Check every option before the form opens, so nothing typed in it is wasted."""
+        guild = interaction.guild
+        assert guild is not None  # guild_only
         colour = None
         if color is not None:
             try:
-                colour = parse_colour(color)
+                colour = parse_colour(color).value
             except ValueError:
                 names = ", ".join(f"`{name}`" for name in ("pink", "red", "gold", "blurple"))
                 raise UserFacingError(
@@ -258,39 +386,129 @@ class AnnounceCog(commands.GroupCog, group_name="announce", group_description="A
             except ValueError:
                 value = inline_code(truncate(image_url, 200))
                 raise UserFacingError(BAD_IMAGE_URL.format(value=value)) from None
-        check_can_post(channel, me)
+        missing = missing_post_permissions(channel.permissions_for(guild.me))
+        if missing:
+            raise UserFacingError(
+                MISSING_PERMISSIONS.format(channel=channel.mention, permissions=", ".join(missing))
+            )
+        settings = await get_settings(self.bot.db, guild.id)
         if ping is not None:
-            check_can_ping(ping, channel, me)
+            self._check_ping(ping, channel, guild.me, settings)
         draft = Draft(
-            guild_id=interaction.guild.id,
-            channel_id=channel.id,
-            author_id=interaction.user.id,
-            title="",
-            body="",
-            ping=ping,
-            colour=colour,
-            image_url=image_url,
-        )
-        await interaction.response.send_modal(AnnouncementForm(self, draft))
+            guild_id=guild.id, channel_id=channel.id, author_id=interaction.user.id,
+            ping_role_id=ping.id if ping else None, colour=colour, image_url=image_url,
+            timezone=settings.timezone,
+        )  # fmt: skip
+        return draft, settings
+
+    @staticmethod
+    def _check_ping(
+        role: discord.Role,
+        channel: discord.abc.GuildChannel,
+        me: discord.Member,
+        settings: GuildSettings,
+    ) -> None:
+        can_mention_everyone = channel.permissions_for(me).mention_everyone
+        if role.is_default():
+            if not (settings.allow_everyone and can_mention_everyone):
+                raise UserFacingError(NO_EVERYONE)
+            return
+        if settings.ping_role_ids and role.id not in settings.ping_role_ids:
+            allowed = ", ".join(f"<@&{role_id}>" for role_id in settings.ping_role_ids)
+            raise UserFacingError(NOT_A_PING_ROLE.format(role=role.mention, allowed=allowed))
+        if not role.mentionable and not can_mention_everyone:
+            raise UserFacingError(ROLE_NOT_MENTIONABLE.format(role=role.mention))
+
+    async def _show_preview(
+        self, interaction: discord.Interaction, draft: Draft, confirm_label: str, on_confirm
+    ) -> None:
+        view = ConfirmView(draft.author_id, confirm_label, on_confirm)
+        await view.send(interaction, preview_text(draft, confirm_label), draft.outgoing().embed)
+
+    @app_commands.command(name="post")
+    @app_commands.describe(
+        channel="Where to post it",
+        ping="A role to ping with it (nobody else is pinged)",
+        color="The embed's colour: #ff8800, rgb(255, 136, 0) or a name like pink",
+        image_url="An image to show in the embed: a full https:// link",
+    )
+    @announcer_only()
+    async def post(
+        self,
+        interaction: discord.Interaction,
+        channel: discord.TextChannel,
+        ping: discord.Role | None = None,
+        color: app_commands.Range[str, 1, 40] | None = None,
+        image_url: app_commands.Range[str, 1, 2048] | None = None,
+    ) -> None:
+        """Write an announcement, preview it, and post it to a channel now."""
+        draft, _ = await self._draft(interaction, channel, ping, color, image_url)
+
+        async def submitted(modal_interaction: discord.Interaction, title: str, body: str):
+            ready = replace(draft, title=title, body=body)
+            await self._show_preview(
+                modal_interaction, ready, "Post", lambda i: self.publish(i, ready)
+            )
+
+        await interaction.response.send_modal(AnnouncementForm(FORM_TITLE, submitted))
+
+    @app_commands.command(name="schedule")
+    @app_commands.describe(
+        channel="Where to post it",
+        when="2026-12-24 20:00 (server time zone), 2026-12-24T20:00+09:00, in 2h, tomorrow 20:00",
+        repeat="Post it again every day, week or month, at the same local time",
+        ping="A role to ping with it (nobody else is pinged)",
+        color="The embed's colour: #ff8800, rgb(255, 136, 0) or a name like pink",
+        image_url="An image to show in the embed: a full https:// link",
+    )
+    @announcer_only()
+    async def schedule(
+        self,
+        interaction: discord.Interaction,
+        channel: discord.TextChannel,
+        when: app_commands.Range[str, 1, 100],
+        repeat: Literal["daily", "weekly", "monthly"] | None = None,
+        ping: discord.Role | None = None,
+        color: app_commands.Range[str, 1, 40] | None = None,
+        image_url: app_commands.Range[str, 1, 2048] | None = None,
+    ) -> None:
+        """Write an announcement and schedule it, once or repeating."""
+        draft, settings = await self._draft(interaction, channel, ping, color, image_url)
+        zone = zone_named(settings.timezone)
+        try:
+            due_at = parse_when(when, self.bot.clock.now(), zone)
+        except WhenError as error:
+            raise UserFacingError(str(error)) from None
+        anchor = due_at.astimezone(zone).replace(tzinfo=None) if repeat else None
+        draft = replace(draft, due_at=due_at, repeat=repeat, anchor_local=anchor)
+
+        async def submitted(modal_interaction: discord.Interaction, title: str, body: str):
+            ready = replace(draft, title=title, body=body)
+            await self._show_preview(
+                modal_interaction, ready, "Schedule", lambda i: self.schedule_draft(i, ready)
+            )
+
+        await interaction.response.send_modal(AnnouncementForm(FORM_TITLE, submitted))
 
     async def publish(self, interaction: discord.Interaction, draft: Draft) -> str:
-        """Post the draft and record it; return what to tell the admin."""
+        """Post the draft now and record it; return what to tell the admin."""
         guild = interaction.guild
         channel = guild.get_channel(draft.channel_id) if guild else None
         if guild is None or channel is None:
             return CHANNEL_GONE
-        if draft.ping is not None and guild.get_role(draft.ping.id) is None:
-            return ROLE_GONE.format(role=f"@{draft.ping.name}")
+        if draft.ping_role_id is not None and guild.get_role(draft.ping_role_id) is None:
+            return ROLE_GONE.format(role=f"<@&{draft.ping_role_id}>")
         missing = missing_post_permissions(channel.permissions_for(guild.me))
         if missing:
             return MISSING_PERMISSIONS.format(
                 channel=channel.mention, permissions=", ".join(missing)
             )
+        outgoing = draft.outgoing()
         try:
             message = await channel.send(
-                content=draft.content(),
-                embed=draft.embed(),
-                allowed_mentions=draft.allowed_mentions(),
+                content=outgoing.content,
+                embed=outgoing.embed,
+                allowed_mentions=outgoing.allowed_mentions,
             )
         except discord.Forbidden as error:
             return REFUSED.format(channel=channel.mention, reason=error.text or error.status)
@@ -299,26 +517,187 @@ class AnnounceCog(commands.GroupCog, group_name="announce", group_description="A
         except discord.HTTPException as error:
             log.warning("Posting an announcement to %s failed", channel.id, exc_info=True)
             return FAILED.format(reason=error.text or error.status)
+        await self.bot.scheduler.publish_if_enabled(channel, message)
         try:
-            await record_announcement(
-                self.bot.db,
-                NewAnnouncement(
-                    guild_id=guild.id,
-                    channel_id=channel.id,
-                    message_id=message.id,
-                    author_id=draft.author_id,
-                    title=draft.title,
-                    body=draft.body,
-                    ping_role_id=draft.ping.id if draft.ping else None,
-                    color=draft.colour.value if draft.colour else None,
-                    image_url=draft.image_url,
-                    posted_at=self.bot.clock.now(),
-                ),
+            await record_posted(
+                self.bot.db, draft.new_announcement(), message.id, self.bot.clock.now()
             )
         except Exception:
             log.exception("Announcement %s was posted but could not be recorded", message.id)
             return NOT_RECORDED.format(channel=channel.mention, url=message.jump_url)
         return POSTED.format(channel=channel.mention, url=message.jump_url)
+
+    async def schedule_draft(self, interaction: discord.Interaction, draft: Draft) -> str:
+        assert draft.due_at is not None
+        announcement = await create_scheduled(
+            self.bot.db, draft.new_announcement(), due_at=draft.due_at, now=self.bot.clock.now(),
+            repeat=draft.repeat, timezone=draft.timezone, anchor_local=draft.anchor_local,
+            detail=schedule_detail(draft),
+        )  # fmt: skip
+        self.bot.scheduler.wake()
+        return SCHEDULED.format(
+            id=announcement.id, channel=f"<#{draft.channel_id}>",
+            full=timestamp(draft.due_at, "F"), relative=timestamp(draft.due_at, "R"),
+        )  # fmt: skip
+
+    # -- managing -----------------------------------------------------------------------------
+
+    async def _find(self, interaction: discord.Interaction, announcement_id: int) -> Announcement:
+        assert interaction.guild is not None
+        found = await get_announcement(self.bot.db, interaction.guild.id, announcement_id)
+        if found is None:
+            raise UserFacingError(UNKNOWN_ID.format(id=announcement_id))
+        return found
+
+    @app_commands.command(name="list")
+    @announcer_only()
+    async def list_command(self, interaction: discord.Interaction) -> None:
+        """Upcoming and recent announcements, with their ids, channels, times and state."""
+        assert interaction.guild is not None
+        announcements = await list_announcements(self.bot.db, interaction.guild.id)
+        lines = [list_line(announcement) for announcement in announcements]
+        await Paginator.send(interaction, pages_of(LIST_TITLE, lines, LIST_EMPTY), ephemeral=True)
+
+    @app_commands.command(name="log")
+    @announcer_only()
+    async def log_command(self, interaction: discord.Interaction) -> None:
+        """Who created, edited, posted, deleted or cancelled what, and when."""
+        assert interaction.guild is not None
+        entries = await list_audit(self.bot.db, interaction.guild.id)
+        lines = [log_line(entry) for entry in entries]
+        await Paginator.send(interaction, pages_of(LOG_TITLE, lines, LOG_EMPTY), ephemeral=True)
+
+    @app_commands.command(name="edit")
+    @app_commands.rename(announcement_id="id")
+    @app_commands.describe(announcement_id="The announcement's number, from /announce list")
+    @announcer_only()
+    async def edit(
+        self, interaction: discord.Interaction, announcement_id: app_commands.Range[int, 1]
+    ) -> None:
+        """Change an announcement's title or text: in place if posted, before it goes out if not."""
+        announcement = await self._find(interaction, announcement_id)
+        if announcement.kind != "announcement":
+            raise UserFacingError(QOTD_ELSEWHERE)
+        if announcement.state == "posting":
+            raise UserFacingError(BUSY.format(id=announcement_id))
+        if announcement.state not in ("scheduled", "paused", "posted"):
+            raise UserFacingError(NOT_EDITABLE.format(id=announcement_id, state=announcement.state))
+
+        async def submitted(modal_interaction: discord.Interaction, title: str, body: str):
+            await modal_interaction.response.defer(ephemeral=True, thinking=True)
+            text = await self.apply_edit(modal_interaction, announcement, title, body)
+            await modal_interaction.followup.send(text, ephemeral=True)
+
+        form = AnnouncementForm(
+            EDIT_FORM_TITLE.format(id=announcement_id),
+            submitted,
+            announcement.title,
+            announcement.body,
+        )
+        await interaction.response.send_modal(form)
+
+    async def apply_edit(
+        self, interaction: discord.Interaction, announcement: Announcement, title: str, body: str
+    ) -> str:
+        db, now = self.bot.db, self.bot.clock.now()
+        current = await get_announcement(db, announcement.guild_id, announcement.id)
+        if current is None or current.state != announcement.state:
+            return CHANGED_MEANWHILE.format(id=announcement.id)
+        result = EDITED_RECORD_ONLY.format(id=announcement.id)
+        if current.state == "posted" and current.message_id is not None:
+            outgoing = await self.render(replace(current, title=title, body=body))
+            channel = self.bot.get_channel(current.channel_id)
+            if channel is None:
+                result = MESSAGE_GONE.format(id=current.id)
+            else:
+                try:
+                    message = await channel.get_partial_message(current.message_id).edit(
+                        content=outgoing.content,
+                        embed=outgoing.embed,
+                        allowed_mentions=outgoing.allowed_mentions,
+                    )
+                    result = EDITED_POSTED.format(id=current.id, url=message.jump_url)
+                except discord.NotFound:
+                    result = MESSAGE_GONE.format(id=current.id)
+                except discord.HTTPException as error:
+                    return CANNOT_EDIT.format(id=current.id, reason=error.text or error.status)
+        elif current.due_at is not None and current.state == "scheduled":
+            result = EDITED_SCHEDULED.format(id=current.id, relative=timestamp(current.due_at, "R"))
+        await update_content(db, current, title, body, interaction.user.id, now)
+        return result
+
+    @app_commands.command(name="delete")
+    @app_commands.rename(announcement_id="id")
+    @app_commands.describe(announcement_id="The announcement's number, from /announce list")
+    @announcer_only()
+    async def delete(
+        self, interaction: discord.Interaction, announcement_id: app_commands.Range[int, 1]
+    ) -> None:
+        """Delete a posted announcement's message, or cancel a scheduled one or a repeat."""
+        announcement = await self._find(interaction, announcement_id)
+        if announcement.state == "posting":
+            raise UserFacingError(BUSY.format(id=announcement_id))
+        title = discord.utils.escape_markdown(truncate(announcement.title, 100))
+        if announcement.state == "posted":
+            question = CONFIRM_DELETE_POSTED.format(
+                id=announcement_id, title=title, channel=f"<#{announcement.channel_id}>"
+            )
+            label = "Delete"
+        elif announcement.state in ("scheduled", "paused"):
+            repeat = REPEAT_STOPS if announcement.repeat else ""
+            question = CONFIRM_CANCEL.format(id=announcement_id, title=title, repeat=repeat)
+            label = "Cancel it"
+        else:
+            raise UserFacingError(
+                NOT_DELETABLE.format(id=announcement_id, state=announcement.state)
+            )
+        view = ConfirmView(
+            interaction.user.id, label, lambda i: self.apply_delete(i, announcement),
+            cancel_label="Keep", cancelled_text=KEPT,
+        )  # fmt: skip
+        await view.send(interaction, question)
+
+    async def apply_delete(
+        self, interaction: discord.Interaction, announcement: Announcement
+    ) -> str:
+        db, now, actor = self.bot.db, self.bot.clock.now(), interaction.user.id
+        if announcement.state != "posted":
+            if not await set_state(db, announcement, "cancelled", "cancelled", actor, now):
+                return CHANGED_MEANWHILE.format(id=announcement.id)
+            self.bot.scheduler.wake()
+            return CANCELLED_ONE.format(id=announcement.id)
+        result = DELETED.format(id=announcement.id)
+        for channel_id, message_id in (await posted_message_ids(db, announcement.id))[:1]:
+            channel = self.bot.get_channel(channel_id)
+            if channel is None:
+                result = DELETED_ALREADY_GONE.format(id=announcement.id)
+                continue
+            try:
+                await channel.get_partial_message(message_id).delete()
+            except discord.NotFound:
+                result = DELETED_ALREADY_GONE.format(id=announcement.id)
+            except discord.HTTPException as error:
+                return CANNOT_DELETE.format(id=announcement.id, reason=error.text or error.status)
+        if not await set_state(db, announcement, "deleted", "deleted", actor, now):
+            return CHANGED_MEANWHILE.format(id=announcement.id)
+        return result
+
+    @edit.autocomplete("announcement_id")
+    @delete.autocomplete("announcement_id")
+    async def id_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[int]]:
+        if interaction.guild is None:
+            return []
+        typed = current.strip().lstrip("#").casefold()
+        choices = []
+        for announcement in await list_announcements(self.bot.db, interaction.guild.id):
+            label = f"#{announcement.id} · {announcement.title} · {announcement.state}"
+            if typed in str(announcement.id) or typed in announcement.title.casefold():
+                choices.append(app_commands.Choice(name=choice_text(label), value=announcement.id))
+            if len(choices) == 25:
+                break
+        return choices
 
 
 async def setup(bot: KdramaBot) -> None:

@@ -1,4 +1,5 @@
-"""/quote random and /quote search: memorable lines, with who said them and in what context."""
+"""/quote: memorable lines with who said them and in what context — random, search, and the
+quotes a server's members submit (add, withdraw, review, remove), shown only in that server."""
 
 from __future__ import annotations
 
@@ -9,11 +10,25 @@ from discord import app_commands
 from discord.ext import commands
 from discord.utils import escape_markdown
 
+from bot.announcing import OutgoingPost
+from bot.db.announcements import Announcement
+from bot.db.community import (
+    CommunityQuote,
+    DuplicateQuote,
+    change_state,
+    count_pending,
+    get_community_quote,
+    next_pending,
+    submit_quote,
+)
 from bot.db.quotes import Quote, random_quote, search_quotes, speaker_roles
-from bot.errors import UserFacingError
-from bot.formatting import bullet_lines, excerpt, fit_embed
+from bot.errors import UserFacingError, View
+from bot.formatting import excerpt, fit_embed
+from bot.scheduler import PermanentFailure
 from bot.search import fold_text, highlight_span
+from cogs.utils.checks import is_moderator
 from cogs.utils.lookup import name_choices, resolve_name, resolve_show, show_choices
+from cogs.utils.paginator import Paginator, paginate_lines
 
 if TYPE_CHECKING:
     from bot.client import KdramaBot
@@ -22,57 +37,129 @@ COLOUR = discord.Colour.gold()
 SAID_BY = "Said by"
 CONTEXT = "Context"
 QUOTE_FOOTER = "{show} · quote #{id}"
+COMMUNITY_FOOTER = "Community quote #{id}"
+COMMUNITY_MARK = " · community quote"
 NO_QUOTES = "There are no quotes yet."
 NO_QUOTES_FOR = "I have no quotes from **{name}**{show} yet."
 IN_SHOW = " in *{title}*"
 NO_QUOTES_IN_SHOW = "I have no quotes from *{title}* yet."
 SEARCH_TITLE = "Quotes matching “{query}”"
-SEARCH_LINE = "“{text}”\n— {speaker}, *{show}*"
-SEARCH_FOOTER = "{count} of {total} matches"
+SEARCH_LINE = "“{text}”\n— {said_by}"
+SEARCH_FOOTER = "{total} matches"
+SEARCH_FOOTER_FIRST = "The first {count} of {total} matches"
 SEARCH_FOOTER_ONE = "1 match"
 NOTHING_FOUND = "No quote contains “{query}”. Try a shorter fragment, or another spelling."
 EMPTY_QUERY = "Type some letters or numbers to search for, like `soul` or `boxing`."
-RESULTS = 10
+QUOTE_OF_THE_DAY = "Quote of the day"
+NO_QUOTES_TO_POST = "There are no quotes to post yet."
+SUBMITTED = (
+    "Thanks! Your quote is waiting for a moderator's review as community quote **#{id}**. "
+    "You can take it back with `/quote withdraw id:{id}` until then."
+)
+DUPLICATE = "That quote is already here (or waiting for review), so I didn't add it again."
+NOT_YOURS = "Community quote **#{id}** isn't one you submitted, so you can't withdraw it."
+NOT_PENDING = "Community quote **#{id}** is {state}, so it can't be {action} now."
+UNKNOWN_COMMUNITY = "There's no community quote **#{id}** in this server."
+WITHDRAWN = "You withdrew community quote **#{id}**."
+REMOVED = "Removed community quote **#{id}**: it no longer appears in `/quote` here."
+NOTHING_TO_REVIEW = "There are no quotes waiting for review."
+REVIEW_TITLE = "Community quote #{id} · {left} waiting"
+REVIEW_SUBMITTED_BY = "Submitted by"
+APPROVED = "Approved **#{id}**."
+REJECTED = "Rejected **#{id}**."
+ALREADY_REVIEWED = "**#{id}** was already reviewed by someone else."
+REVIEW_DONE = "That's all: no more quotes are waiting."
+ONLY_REVIEWER = "Only the moderator who opened this review can use these buttons."
+RESULTS = 50
+PER_PAGE = 5
 EXCERPT = 300
 
 
+def neutral(text: str) -> str:
+    """Member-written text shown as plain text: no markdown, and no mention that could ping."""
+    return discord.utils.escape_mentions(escape_markdown(text))
+
+
 def quote_card(quote: Quote, roles: list[str]) -> discord.Embed:
-    embed = discord.Embed(description=f"“{escape_markdown(quote.text)}”", colour=COLOUR)
-    speaker = quote.speaker_name + (f", {' and '.join(roles)}" if roles else "")
+    embed = discord.Embed(description=f"“{neutral(quote.text)}”", colour=COLOUR)
+    speaker = neutral(quote.speaker_name) + (f", {' and '.join(roles)}" if roles else "")
     embed.add_field(name=SAID_BY, value=speaker, inline=False)
-    embed.add_field(name=CONTEXT, value=quote.context, inline=False)
-    embed.set_footer(text=QUOTE_FOOTER.format(show=quote.show_title, id=quote.id))
+    if quote.context:
+        embed.add_field(name=CONTEXT, value=neutral(quote.context), inline=False)
+    if quote.community:
+        footer = COMMUNITY_FOOTER.format(id=quote.id)
+        if quote.show_title:
+            footer = f"{quote.show_title} · {footer}"
+    else:
+        footer = QUOTE_FOOTER.format(show=quote.show_title, id=quote.id)
+    embed.set_footer(text=footer)
     return fit_embed(embed)
 
 
-def search_card(query: str, quotes: list[Quote], total: int) -> discord.Embed:
+def review_card(quote: CommunityQuote, waiting: int) -> discord.Embed:
+    embed = discord.Embed(
+        title=REVIEW_TITLE.format(id=quote.id, left=waiting),
+        description=f"“{neutral(quote.text)}”",
+        colour=COLOUR,
+    )
+    embed.add_field(name=SAID_BY, value=neutral(quote.speaker), inline=True)
+    if quote.show_title:
+        embed.add_field(name="Show", value=quote.show_title, inline=True)
+    if quote.context:
+        embed.add_field(name=CONTEXT, value=neutral(quote.context), inline=False)
+    embed.add_field(name=REVIEW_SUBMITTED_BY, value=f"<@{quote.submitter_id}>", inline=False)
+    return fit_embed(embed)
+
+
+def search_pages(query: str, quotes: list[Quote], total: int) -> list[discord.Embed]:
     lines = []
     for quote in quotes:
         before, match, after = (
-            escape_markdown(part)
+            neutral(part)
             for part in excerpt(quote.text, highlight_span(quote.text, query), EXCERPT)
         )
         text = f"{before}**{match}**{after}" if match else before
-        lines.append(
-            SEARCH_LINE.format(text=text, speaker=quote.speaker_name, show=quote.show_title)
+        said_by = ", ".join(
+            part
+            for part in (neutral(quote.speaker_name), quote.show_title and f"*{quote.show_title}*")
+            if part
         )
-    shown_query = escape_markdown(query.strip()[:100])
-    embed = discord.Embed(
-        title=SEARCH_TITLE.format(query=shown_query),
-        description=bullet_lines(lines, limit=4096, separator="\n\n"),
-        colour=COLOUR,
-    )
-    footer = (
-        SEARCH_FOOTER_ONE if total == 1 else SEARCH_FOOTER.format(count=len(quotes), total=total)
-    )
-    embed.set_footer(text=footer)
-    return fit_embed(embed)
+        mark = COMMUNITY_MARK if quote.community else ""
+        lines.append(SEARCH_LINE.format(text=text, said_by=said_by + mark))
+    title = SEARCH_TITLE.format(query=escape_markdown(query.strip()[:100]))
+    if total == 1:
+        footer = SEARCH_FOOTER_ONE
+    elif total > len(quotes):
+        footer = SEARCH_FOOTER_FIRST.format(count=len(quotes), total=total)
+    else:
+        footer = SEARCH_FOOTER.format(total=total)
+    pages = []
+    for text in paginate_lines(lines, per_page=PER_PAGE, separator="\n\n"):
+        embed = discord.Embed(title=title, description=text, colour=COLOUR)
+        embed.set_footer(text=footer)
+        pages.append(fit_embed(embed))
+    return pages
 
 
 class QuotesCog(commands.GroupCog, group_name="quote", group_description="Memorable quotes"):
     def __init__(self, bot: KdramaBot) -> None:
         self.bot = bot
         super().__init__()
+
+    async def cog_load(self) -> None:
+        self.bot.scheduler.renderers["quote_of_the_day"] = self.render_quote_of_the_day
+
+    async def cog_unload(self) -> None:
+        self.bot.scheduler.renderers.pop("quote_of_the_day", None)
+
+    async def render_quote_of_the_day(self, announcement: Announcement) -> OutgoingPost:
+        """The scheduler's daily post: a random quote, pinging nobody."""
+        quote = await random_quote(self.bot.db)
+        if quote is None:
+            raise PermanentFailure(NO_QUOTES_TO_POST)
+        embed = quote_card(quote, await speaker_roles(self.bot.db, quote))
+        embed.title = QUOTE_OF_THE_DAY
+        return OutgoingPost(None, embed, discord.AllowedMentions.none())
 
     @app_commands.command(name="random")
     @app_commands.describe(
@@ -87,13 +174,14 @@ class QuotesCog(commands.GroupCog, group_name="quote", group_description="Memora
     ) -> None:
         """A random quote, with who said it, their role, and the context."""
         db = self.bot.db
-        chosen_show = await resolve_show(db, show) if show else None
+        chosen_show = await resolve_show(db, show, interaction.guild_id) if show else None
         match = await resolve_name(db, person) if person else None
         quote = await random_quote(
             db,
             show_id=chosen_show.id if chosen_show else None,
             person_id=match.id if match and match.kind == "person" else None,
             character_id=match.id if match and match.kind == "character" else None,
+            guild_id=interaction.guild_id,
         )
         if quote is None:
             if match is not None:
@@ -113,11 +201,123 @@ class QuotesCog(commands.GroupCog, group_name="quote", group_description="Memora
         """Find quotes containing a word or fragment."""
         if not fold_text(text):
             raise UserFacingError(EMPTY_QUERY)
-        quotes, total = await search_quotes(self.bot.db, text, limit=RESULTS)
+        quotes, total = await search_quotes(
+            self.bot.db, text, limit=RESULTS, guild_id=interaction.guild_id
+        )
         if not quotes:
             raise UserFacingError(NOTHING_FOUND.format(query=escape_markdown(text.strip())))
-        await interaction.response.send_message(embed=search_card(text, quotes, total))
+        await Paginator.send(interaction, search_pages(text, quotes, total), ephemeral=False)
 
+    # -- community quotes -----------------------------------------------------------------------
+
+    @app_commands.command(name="add")
+    @app_commands.guild_only()
+    @app_commands.describe(
+        text="The quote, word for word",
+        speaker="Who said it",
+        show="The show it's from",
+        context="When or where it was said",
+    )
+    async def add(
+        self,
+        interaction: discord.Interaction,
+        text: app_commands.Range[str, 1, 1000],
+        speaker: app_commands.Range[str, 1, 100],
+        show: app_commands.Range[str, 1, 100] | None = None,
+        context: app_commands.Range[str, 1, 200] | None = None,
+    ) -> None:
+        """Submit a favourite quote; a moderator reviews it before it appears here."""
+        if not fold_text(text) or not speaker.strip():
+            raise UserFacingError(EMPTY_QUERY)
+        chosen = await resolve_show(self.bot.db, show, interaction.guild_id) if show else None
+        try:
+            quote = await submit_quote(
+                self.bot.db, guild_id=interaction.guild_id, show_id=chosen.id if chosen else None,
+                text=text.strip(), speaker=speaker.strip(),
+                context=context.strip() if context else None,
+                submitter_id=interaction.user.id, now=self.bot.clock.now(),
+            )  # fmt: skip
+        except DuplicateQuote:
+            raise UserFacingError(DUPLICATE) from None
+        await interaction.response.send_message(SUBMITTED.format(id=quote.id), ephemeral=True)
+
+    @app_commands.command(name="withdraw")
+    @app_commands.guild_only()
+    @app_commands.rename(quote_id="id")
+    @app_commands.describe(quote_id="The number you got when you submitted it")
+    async def withdraw(
+        self, interaction: discord.Interaction, quote_id: app_commands.Range[int, 1]
+    ) -> None:
+        """Take back a quote you submitted, while it waits for review."""
+        quote = await self._community(interaction, quote_id)
+        if quote.submitter_id != interaction.user.id:
+            raise UserFacingError(NOT_YOURS.format(id=quote_id))
+        changed = await change_state(
+            self.bot.db, quote, from_states=("pending",), to_state="withdrawn",
+            actor_id=interaction.user.id, now=self.bot.clock.now(),
+        )  # fmt: skip
+        if not changed:
+            raise UserFacingError(
+                NOT_PENDING.format(id=quote_id, state=quote.state, action="withdrawn")
+            )
+        await interaction.response.send_message(WITHDRAWN.format(id=quote_id), ephemeral=True)
+
+    @app_commands.command(name="review")
+    @app_commands.guild_only()
+    @app_commands.check(is_moderator)
+    async def review(self, interaction: discord.Interaction) -> None:
+        """Moderators: approve or reject the quotes members submitted, one at a time."""
+        quote = await next_pending(self.bot.db, interaction.guild_id)
+        if quote is None:
+            raise UserFacingError(NOTHING_TO_REVIEW)
+        waiting = await count_pending(self.bot.db, interaction.guild_id)
+        view = ReviewView(self, interaction.user.id, quote)
+        await interaction.response.send_message(
+            embed=review_card(quote, waiting), view=view, ephemeral=True
+        )
+
+    @app_commands.command(name="remove")
+    @app_commands.guild_only()
+    @app_commands.check(is_moderator)
+    @app_commands.rename(quote_id="id")
+    @app_commands.describe(quote_id="The community quote's number (its footer shows it)")
+    async def remove(
+        self, interaction: discord.Interaction, quote_id: app_commands.Range[int, 1]
+    ) -> None:
+        """Moderators: remove a community quote from this server."""
+        quote = await self._community(interaction, quote_id)
+        changed = await change_state(
+            self.bot.db, quote, from_states=("pending", "approved"), to_state="removed",
+            actor_id=interaction.user.id, now=self.bot.clock.now(),
+        )  # fmt: skip
+        if not changed:
+            raise UserFacingError(
+                NOT_PENDING.format(id=quote_id, state=quote.state, action="removed")
+            )
+        await interaction.response.send_message(REMOVED.format(id=quote_id), ephemeral=True)
+
+    async def _community(self, interaction: discord.Interaction, quote_id: int) -> CommunityQuote:
+        quote = await get_community_quote(self.bot.db, interaction.guild_id, quote_id)
+        if quote is None:
+            raise UserFacingError(UNKNOWN_COMMUNITY.format(id=quote_id))
+        return quote
+
+    async def decide(
+        self, interaction: discord.Interaction, quote: CommunityQuote, approve: bool
+    ) -> tuple[str, CommunityQuote | None]:
+        """Record a review; return what to say and the next quote waiting, if any."""
+        changed = await change_state(
+            self.bot.db, quote, from_states=("pending",),
+            to_state="approved" if approve else "rejected",
+            actor_id=interaction.user.id, now=self.bot.clock.now(),
+        )  # fmt: skip
+        if not changed:
+            said = ALREADY_REVIEWED.format(id=quote.id)
+        else:
+            said = (APPROVED if approve else REJECTED).format(id=quote.id)
+        return said, await next_pending(self.bot.db, quote.guild_id, after_id=quote.id)
+
+    @add.autocomplete("show")
     @random.autocomplete("show")
     async def show_autocomplete(
         self, interaction: discord.Interaction, current: str
@@ -129,6 +329,44 @@ class QuotesCog(commands.GroupCog, group_name="quote", group_description="Memora
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         return await name_choices(self.bot.db, current)
+
+
+class ReviewView(View):
+    """Approve and Reject under one pending quote; then the next one, until none are left."""
+
+    def __init__(self, cog: QuotesCog, moderator_id: int, quote: CommunityQuote) -> None:
+        super().__init__(timeout=600)
+        self.cog = cog
+        self.moderator_id = moderator_id
+        self.quote = quote
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id != self.moderator_id:
+            await interaction.response.send_message(ONLY_REVIEWER, ephemeral=True)
+            return False
+        return True
+
+    async def _decide(self, interaction: discord.Interaction, approve: bool) -> None:
+        said, following = await self.cog.decide(interaction, self.quote, approve)
+        if following is None:
+            await interaction.response.edit_message(
+                content=f"{said} {REVIEW_DONE}", embed=None, view=None
+            )
+            self.stop()
+            return
+        self.quote = following
+        waiting = await count_pending(self.cog.bot.db, following.guild_id)
+        await interaction.response.edit_message(
+            content=said, embed=review_card(following, waiting), view=self
+        )
+
+    @discord.ui.button(label="Approve", style=discord.ButtonStyle.success)
+    async def approve(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        await self._decide(interaction, approve=True)
+
+    @discord.ui.button(label="Reject", style=discord.ButtonStyle.danger)
+    async def reject(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        await self._decide(interaction, approve=False)
 
 
 async def setup(bot: KdramaBot) -> None:

@@ -8,9 +8,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.db.shows import CastMember, Credit, Show, show_cast, show_credits
+from bot.db.shows import CastMember, Credit, Show, list_shows, show_cast, show_credits
 from bot.formatting import bullet_lines, fit_embed
 from cogs.utils.lookup import resolve_show, show_choices
+from cogs.utils.paginator import Paginator, paginate_lines
 
 if TYPE_CHECKING:
     from bot.client import KdramaBot
@@ -33,6 +34,11 @@ CAST_TITLE = "{title}: cast"
 NO_CAST = "No cast is listed for this show yet."
 AS = "**{person}**{native} as **{character}**"
 FOOTER = "Try /show cast, /who and /quote random"
+LIST_TITLE = "Shows"
+LIST_LINE = "**{title}**{native}{platform}"
+NO_SHOWS = "No shows are loaded yet. An admin can load them with `kdrama-bot db seed`."
+CAST_PER_PAGE = 20
+LIST_PER_PAGE = 15
 
 
 def _actor_line(member: CastMember) -> str:
@@ -68,14 +74,27 @@ def show_card(show: Show, cast: list[CastMember], credits: list[Credit]) -> disc
     return fit_embed(embed)
 
 
-def cast_card(show: Show, cast: list[CastMember]) -> discord.Embed:
-    lines = [_actor_line(member) for member in cast]
-    embed = discord.Embed(
-        title=CAST_TITLE.format(title=show.title),
-        description=bullet_lines(lines, limit=4096) if lines else NO_CAST,
-        colour=COLOUR,
-    )
-    return fit_embed(embed)
+def cast_pages(show: Show, cast: list[CastMember]) -> list[discord.Embed]:
+    """The cast, one line each; a large cast is split into pages."""
+    texts = paginate_lines([_actor_line(member) for member in cast], per_page=CAST_PER_PAGE)
+    return [
+        fit_embed(
+            discord.Embed(
+                title=CAST_TITLE.format(title=show.title), description=text, colour=COLOUR
+            )
+        )
+        for text in texts or [NO_CAST]
+    ]
+
+
+def list_pages(shows: list[Show]) -> list[discord.Embed]:
+    lines = []
+    for show in shows:
+        native = f" ({show.native_title})" if show.native_title else ""
+        platform = f" · {show.platform}" if show.platform else ""
+        lines.append(LIST_LINE.format(title=show.title, native=native, platform=platform))
+    texts = paginate_lines(lines, per_page=LIST_PER_PAGE) or [NO_SHOWS]
+    return [discord.Embed(title=LIST_TITLE, description=text, colour=COLOUR) for text in texts]
 
 
 class ShowCog(commands.GroupCog, group_name="show", group_description="About a show"):
@@ -89,7 +108,7 @@ class ShowCog(commands.GroupCog, group_name="show", group_description="About a s
         self, interaction: discord.Interaction, title: app_commands.Range[str, 1, 100] | None = None
     ) -> None:
         """A show's card: premise, platform, who made it, who stars in it, where it is set."""
-        show = await resolve_show(self.bot.db, title)
+        show = await resolve_show(self.bot.db, title, interaction.guild_id)
         cast = await show_cast(self.bot.db, show.id)
         credits = await show_credits(self.bot.db, show.id)
         await interaction.response.send_message(embed=show_card(show, cast, credits))
@@ -100,9 +119,15 @@ class ShowCog(commands.GroupCog, group_name="show", group_description="About a s
         self, interaction: discord.Interaction, title: app_commands.Range[str, 1, 100] | None = None
     ) -> None:
         """Each actor in a show and the character they play."""
-        show = await resolve_show(self.bot.db, title)
+        show = await resolve_show(self.bot.db, title, interaction.guild_id)
         cast = await show_cast(self.bot.db, show.id)
-        await interaction.response.send_message(embed=cast_card(show, cast))
+        await Paginator.send(interaction, cast_pages(show, cast), ephemeral=False)
+
+    @app_commands.command(name="list")
+    async def list_command(self, interaction: discord.Interaction) -> None:
+        """Every show I know."""
+        shows = await list_shows(self.bot.db)
+        await Paginator.send(interaction, list_pages(shows), ephemeral=False)
 
     @info.autocomplete("title")
     @cast.autocomplete("title")

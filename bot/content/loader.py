@@ -79,6 +79,8 @@ class ShowData:
     slug: str
     title: str
     premise: str
+    native_title: str | None = None
+    aliases: tuple[str, ...] = ()
     platform: str | None = None
     format: str | None = None
     synopsis: str | None = None
@@ -164,8 +166,8 @@ class _Checker:
 
 
 SHOW_FIELDS = (
-    "slug", "title", "platform", "format", "premise", "synopsis", "origin",
-    "settings", "filmed_in", "notes",
+    "slug", "title", "native_title", "aliases", "platform", "format", "premise", "synopsis",
+    "origin", "settings", "filmed_in", "notes",
 )  # fmt: skip
 PERSON_FIELDS = ("name", "slug", "native_name", "aliases", "known_for", "credits")
 CHARACTER_FIELDS = ("name", "slug", "native_name", "aliases", "description", "played_by")
@@ -316,10 +318,14 @@ def parse_show(data: dict[str, Any], file: str) -> ShowData:
         key: check.text(show, key, "show", required=False, limit=MAX_LONG)
         for key in ("platform", "format", "synopsis", "origin")
     }
+    optional["native_title"] = check.text(
+        show, "native_title", "show", required=False, limit=MAX_NAME
+    )
     lists = {
         key: check.texts(show, key, "show", limit=MAX_SHORT)
         for key in ("settings", "filmed_in", "notes")
     }
+    lists["aliases"] = check.texts(show, "aliases", "show", limit=MAX_NAME)
     for kind, entries in (("people", people), ("characters", characters)):
         slugs = [entry.slug for entry in entries]
         for duplicate in sorted({s for s in slugs if slugs.count(s) > 1}):

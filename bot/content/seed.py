@@ -57,11 +57,12 @@ async def _all(conn: aiosqlite.Connection, sql: str, params: tuple) -> list[tupl
 
 
 _UPSERT_SHOW = """
-INSERT INTO shows (slug, title, platform, format, premise, synopsis, origin,
-                   settings, filmed_in, notes, search_text)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO shows (slug, title, native_title, aliases, platform, format, premise, synopsis,
+                   origin, settings, filmed_in, notes, search_text)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (slug) DO UPDATE SET
-    title = excluded.title, platform = excluded.platform, format = excluded.format,
+    title = excluded.title, native_title = excluded.native_title, aliases = excluded.aliases,
+    platform = excluded.platform, format = excluded.format,
     premise = excluded.premise, synopsis = excluded.synopsis, origin = excluded.origin,
     settings = excluded.settings, filmed_in = excluded.filmed_in, notes = excluded.notes,
     search_text = excluded.search_text
@@ -103,6 +104,13 @@ WHERE id NOT IN (SELECT person_id FROM credits)
 """
 
 
+def show_search_text(show: ShowData) -> str:
+    """Every name of the show, folded, between bars: '|soulmate|' — so a name can be matched
+    whole ('%|q|%'), by its start ('%|q%') or anywhere."""
+    names = [show.title, show.native_title, *show.aliases]
+    return "|" + "|".join(fold_name(name) for name in names if name) + "|"
+
+
 def _json(values: tuple[str, ...]) -> str:
     return json.dumps(list(values), ensure_ascii=False)
 
@@ -112,9 +120,9 @@ async def _seed_show(conn: aiosqlite.Connection, show: ShowData) -> None:
         conn,
         _UPSERT_SHOW,
         (
-            show.slug, show.title, show.platform, show.format, show.premise, show.synopsis,
-            show.origin, _json(show.settings), _json(show.filmed_in), _json(show.notes),
-            fold_name(show.title),
+            show.slug, show.title, show.native_title, _json(show.aliases), show.platform,
+            show.format, show.premise, show.synopsis, show.origin, _json(show.settings),
+            _json(show.filmed_in), _json(show.notes), show_search_text(show),
         ),
     )  # fmt: skip
 

@@ -42,8 +42,12 @@ async def schema_version(conn: aiosqlite.Connection) -> int:
     return int(row[0])
 
 
-async def migrate(conn: aiosqlite.Connection) -> int:
-    """Apply every migration newer than the file's `user_version`, each in its own transaction."""
+async def migrate(conn: aiosqlite.Connection, path: Path | None = None) -> int:
+    """Apply every migration newer than the file's `user_version`, each in its own transaction.
+
+    An existing database at `path` is first backed up next to itself, so an upgrade that goes
+    wrong can be undone by putting the copy back.
+    """
     current = await schema_version(conn)
     available = migrations()
     if current > len(available):
@@ -51,11 +55,70 @@ async def migrate(conn: aiosqlite.Connection) -> int:
             f"the database schema is version {current}, newer than this kdrama-bot knows "
             f"({len(available)}). Upgrade kdrama-bot, or point DATABASE_PATH at another file."
         )
+    if path is not None and 0 < current < len(available):
+        await backup_before_upgrade(conn, path, current, len(available))
     for version, name, sql in available[current:]:
         log.info("Applying database migration %s", name)
         # executescript commits first; BEGIN/COMMIT make each migration all-or-nothing.
         await conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;")
     return len(available)
+
+
+def upgrade_backup_path(path: Path, version: int) -> Path:
+    """`kdrama.db.before-v2.bak`, or `.before-v2.1.bak`… when an earlier backup is there."""
+    candidate = path.with_name(f"{path.name}.before-v{version}.bak")
+    number = 0
+    while candidate.exists():
+        number += 1
+        candidate = path.with_name(f"{path.name}.before-v{version}.{number}.bak")
+    return candidate
+
+
+async def backup_database(conn: aiosqlite.Connection, target: Path) -> None:
+    """Copy the open database to `target` with SQLite's online backup API.
+
+    A file copy of a WAL database can miss the writes still in the -wal file or catch a page
+    half-written; the backup API copies a consistent snapshot.
+    """
+    async with aiosqlite.connect(target) as copy:
+        await conn.backup(copy)
+
+
+async def backup_before_upgrade(
+    conn: aiosqlite.Connection, path: Path, current: int, latest: int
+) -> None:
+    target = upgrade_backup_path(path, latest)
+    try:
+        await backup_database(conn, target)
+    except (OSError, sqlite3.Error) as error:
+        target.unlink(missing_ok=True)
+        raise DatabaseError(
+            f"cannot back up the database file {path} to {target} before upgrading it: {error}. "
+            f"Nothing was changed. Free some disk space or fix the folder's permissions, then "
+            f"start again."
+        ) from error
+    log.info(
+        "Backed up the database to %s before upgrading it from version %d to %d",
+        target,
+        current,
+        latest,
+    )
+
+
+def read_only_uri(path: Path) -> str:
+    """An SQLite URI that opens `path` without writing to it, or creating files next to it.
+
+    Even a read-only connection creates the -wal and -shm files of a WAL database when they are
+    missing, owned by whoever runs it (root running `kdrama-bot doctor`, say), which can then
+    lock the bot's own user out. With no -wal file, no connection is writing and the file holds
+    everything, so it is opened as immutable: no locks, no side files. (Should the bot start
+    writing in the moment this connection reads, the reader may see a torn page and fail; it
+    only ever reads briefly, and can simply be run again.)
+    """
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    if not path.with_name(path.name + "-wal").exists():
+        uri += "&immutable=1"
+    return uri
 
 
 class Database:
@@ -107,7 +170,7 @@ async def open_database(path: Path | str) -> Database:
         await conn.execute("PRAGMA foreign_keys = ON")
         await conn.execute("PRAGMA journal_mode = WAL")
         await conn.execute("PRAGMA busy_timeout = 5000")
-        await migrate(conn)
+        await migrate(conn, None if str(path) == ":memory:" else path)
     except sqlite3.DatabaseError as error:
         await conn.close()
         raise DatabaseError(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 from dataclasses import dataclass
 from typing import Literal
+
+from rapidfuzz import fuzz, process
 
 from bot.db.connection import Database
 from bot.search import TRIGRAM_MIN, contains_pattern, fold_name, fts_phrase, prefix_pattern
@@ -122,8 +123,10 @@ async def nearest_names(db: Database, text: str, limit: int = 3) -> list[str]:
     by_folded: dict[str, str] = {}
     for row in rows:
         by_folded.setdefault(fold_name(row["matched"]), row["name"])
-    close = difflib.get_close_matches(fold_name(text), list(by_folded), n=limit * 3, cutoff=0.5)
-    return list(dict.fromkeys(by_folded[key] for key in close))[:limit]
+    close = process.extract(
+        fold_name(text), list(by_folded), scorer=fuzz.ratio, limit=limit * 3, score_cutoff=60
+    )
+    return list(dict.fromkeys(by_folded[key] for key, _score, _index in close))[:limit]
 
 
 async def _aliases(db: Database, column: str, entity_id: int) -> tuple[str, ...]:

@@ -19,12 +19,23 @@ class Quote:
     show_title: str
     person_id: int | None
     character_id: int | None
+    community: bool = False  # submitted by a member of the server, and approved there
 
 
 _QUOTE_SELECT = """
 SELECT q.id, q.text, q.speaker_name, q.context, q.show_id, s.title AS show_title,
        q.person_id, q.character_id
 FROM quotes q JOIN shows s ON s.id = q.show_id
+"""
+
+_COMMUNITY_SELECT = """
+SELECT c.id, c.text, c.speaker AS speaker_name, COALESCE(c.context, '') AS context,
+       c.show_id, COALESCE(s.title, '') AS show_title, NULL AS person_id, NULL AS character_id
+FROM community_quotes c LEFT JOIN shows s ON s.id = c.show_id
+"""
+_COMMUNITY_WHERE = """
+WHERE c.guild_id = :guild_id AND c.state = 'approved'
+  AND (:show_id IS NULL OR c.show_id = :show_id)
 """
 
 
@@ -34,28 +45,51 @@ async def random_quote(
     show_id: int | None = None,
     person_id: int | None = None,
     character_id: int | None = None,
+    guild_id: int | None = None,
     rng: random.Random | None = None,
 ) -> Quote | None:
-    """A uniformly random quote matching every filter given, or None when none matches."""
+    """A uniformly random quote matching every filter given, or None when none matches.
+
+    With `guild_id`, that server's approved community quotes are drawn from too (they have no
+    person or character, so those filters leave them out).
+    """
     where = """
         WHERE (:show_id IS NULL OR q.show_id = :show_id)
           AND (:person_id IS NULL OR q.person_id = :person_id)
           AND (:character_id IS NULL OR q.character_id = :character_id)
     """
-    params = {"show_id": show_id, "person_id": person_id, "character_id": character_id}
-    (count,) = await db.fetch_one(f"SELECT count(*) FROM quotes q {where}", params)
-    if count == 0:
+    params = {
+        "show_id": show_id, "person_id": person_id, "character_id": character_id,
+        "guild_id": guild_id,
+    }  # fmt: skip
+    (curated,) = await db.fetch_one(f"SELECT count(*) FROM quotes q {where}", params)
+    community = 0
+    if guild_id is not None and person_id is None and character_id is None:
+        (community,) = await db.fetch_one(
+            f"SELECT count(*) FROM community_quotes c {_COMMUNITY_WHERE}", params
+        )
+    if curated + community == 0:
         return None
-    offset = (rng or random).randrange(count)
+    offset = (rng or random).randrange(curated + community)
+    if offset < curated:
+        row = await db.fetch_one(
+            f"{_QUOTE_SELECT} {where} ORDER BY q.id LIMIT 1 OFFSET :offset",
+            {**params, "offset": offset},
+        )
+        return Quote(**dict(row))
     row = await db.fetch_one(
-        f"{_QUOTE_SELECT} {where} ORDER BY q.id LIMIT 1 OFFSET :offset",
-        {**params, "offset": offset},
+        f"{_COMMUNITY_SELECT} {_COMMUNITY_WHERE} ORDER BY c.id LIMIT 1 OFFSET :offset",
+        {**params, "offset": offset - curated},
     )
-    return None if row is None else Quote(**dict(row))
+    return Quote(**dict(row), community=True)
 
 
-async def search_quotes(db: Database, text: str, limit: int = 10) -> tuple[list[Quote], int]:
-    """Quotes whose text contains `text` (ignoring case and punctuation), and the total count.
+async def search_quotes(
+    db: Database, text: str, limit: int = 10, *, guild_id: int | None = None
+) -> tuple[list[Quote], int]:
+    """Quotes whose text contains `text` (ignoring case and punctuation), best first, and the
+    total count. Whole-word matches rank first, then word prefixes, then other substrings.
+    With `guild_id`, that server's approved community quotes are searched too.
 
     Any input is safe: the query is folded to letters, digits and spaces before it reaches FTS5.
     """
@@ -63,16 +97,58 @@ async def search_quotes(db: Database, text: str, limit: int = 10) -> tuple[list[
     if not folded:
         return [], 0
     if len(folded) >= TRIGRAM_MIN:
-        where = "WHERE q.id IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?)"
-        param = fts_phrase(folded)
+        curated_match = "q.id IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH :query)"
+        community_match = (
+            "c.id IN (SELECT rowid FROM community_quotes_fts"
+            " WHERE community_quotes_fts MATCH :query)"
+        )
+        query = fts_phrase(folded)
     else:
-        where = "WHERE q.search_text LIKE ? ESCAPE '\\'"
-        param = contains_pattern(folded)
-    (total,) = await db.fetch_one(f"SELECT count(*) FROM quotes q {where}", (param,))
+        curated_match = "q.search_text LIKE :query ESCAPE '\\'"
+        community_match = "c.search_text LIKE :query ESCAPE '\\'"
+        query = contains_pattern(folded)
+    params = {
+        "query": query, "guild_id": guild_id, "show_id": None,
+        "word": contains_pattern(f" {folded} "), "start": contains_pattern(f" {folded}"),
+        "limit": limit,
+    }  # fmt: skip
+    # Whole words first, then the start of a word, then anywhere inside one.
+    rank = """(' ' || search_text || ' ') LIKE :word ESCAPE '\\' DESC,
+              (' ' || search_text) LIKE :start ESCAPE '\\' DESC"""
     rows = await db.fetch_all(
-        f"{_QUOTE_SELECT} {where} ORDER BY s.title, q.position LIMIT ?", (param, limit)
+        f"""
+        SELECT * FROM (
+            SELECT q.id, q.text, q.speaker_name, q.context, q.show_id, s.title AS show_title,
+                   q.person_id, q.character_id, 0 AS community, q.search_text, q.position
+            FROM quotes q JOIN shows s ON s.id = q.show_id WHERE {curated_match}
+            UNION ALL
+            SELECT c.id, c.text, c.speaker, COALESCE(c.context, ''), c.show_id,
+                   COALESCE(s.title, ''), NULL, NULL, 1, c.search_text, c.id
+            FROM community_quotes c LEFT JOIN shows s ON s.id = c.show_id
+            {_COMMUNITY_WHERE} AND {community_match}
+        )
+        ORDER BY {rank}, community, show_title, position
+        LIMIT :limit
+        """,
+        params,
     )
-    return [Quote(**dict(row)) for row in rows], total
+    (total,) = await db.fetch_one(
+        f"""
+        SELECT (SELECT count(*) FROM quotes q WHERE {curated_match})
+             + (SELECT count(*) FROM community_quotes c {_COMMUNITY_WHERE} AND {community_match})
+        """,
+        params,
+    )
+    quotes = [
+        Quote(
+            id=row["id"], text=row["text"], speaker_name=row["speaker_name"],
+            context=row["context"], show_id=row["show_id"], show_title=row["show_title"],
+            person_id=row["person_id"], character_id=row["character_id"],
+            community=bool(row["community"]),
+        )
+        for row in rows
+    ]  # fmt: skip
+    return quotes, total
 
 
 async def speaker_roles(db: Database, quote: Quote) -> list[str]:

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 
 from bot.db.connection import Database
-from bot.search import contains_pattern, fold_name, prefix_pattern
+from bot.search import contains_pattern, fold_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,6 +15,8 @@ class Show:
     slug: str
     title: str
     premise: str
+    native_title: str | None
+    aliases: tuple[str, ...]
     platform: str | None
     format: str | None
     synopsis: str | None
@@ -30,6 +32,8 @@ class Show:
             slug=row["slug"],
             title=row["title"],
             premise=row["premise"],
+            native_title=row["native_title"],
+            aliases=tuple(json.loads(row["aliases"])),
             platform=row["platform"],
             format=row["format"],
             synopsis=row["synopsis"],
@@ -55,7 +59,8 @@ class Credit:
 
 
 _SHOW_COLUMNS = (
-    "id, slug, title, premise, platform, format, synopsis, origin, settings, filmed_in, notes"
+    "id, slug, title, premise, native_title, aliases, platform, format, synopsis, origin, "
+    "settings, filmed_in, notes"
 )
 
 
@@ -65,30 +70,42 @@ async def list_shows(db: Database) -> list[Show]:
 
 
 async def find_show(db: Database, title: str) -> Show | None:
-    """The show whose title or slug is exactly `title`, ignoring case and punctuation."""
+    """The show with exactly this title, native title, alias or slug, ignoring case and
+    punctuation."""
     folded = fold_name(title)
     if not folded:
         return None
     row = await db.fetch_one(
-        f"SELECT {_SHOW_COLUMNS} FROM shows WHERE search_text = ? OR slug = ? ORDER BY id LIMIT 1",
-        (folded, title.strip().casefold()),
+        f"SELECT {_SHOW_COLUMNS} FROM shows WHERE search_text LIKE ? ESCAPE '\\' OR slug = ?"
+        " ORDER BY id LIMIT 1",
+        (contains_pattern(f"|{folded}|"), title.strip().casefold()),
     )
     return None if row is None else Show.from_row(row)
 
 
 async def search_show_titles(db: Database, text: str, limit: int = 25) -> list[Show]:
-    """Shows whose title contains `text`: exact matches first, then prefixes, then the rest."""
+    """Shows with a name containing `text`: exact names first, then prefixes, then the rest."""
     folded = fold_name(text)
     rows = await db.fetch_all(
         f"""
         SELECT {_SHOW_COLUMNS} FROM shows
         WHERE search_text LIKE ? ESCAPE '\\'
-        ORDER BY search_text = ? DESC, search_text LIKE ? ESCAPE '\\' DESC, title
+        ORDER BY search_text LIKE ? ESCAPE '\\' DESC, search_text LIKE ? ESCAPE '\\' DESC, title
         LIMIT ?
         """,
-        (contains_pattern(folded), folded, prefix_pattern(folded), limit),
+        (
+            contains_pattern(folded),
+            contains_pattern(f"|{folded}|"),
+            contains_pattern(f"|{folded}"),
+            limit,
+        ),
     )
     return [Show.from_row(row) for row in rows]
+
+
+async def get_show(db: Database, show_id: int) -> Show | None:
+    row = await db.fetch_one(f"SELECT {_SHOW_COLUMNS} FROM shows WHERE id = ?", (show_id,))
+    return None if row is None else Show.from_row(row)
 
 
 async def show_cast(db: Database, show_id: int) -> list[CastMember]:

@@ -9,13 +9,17 @@ import discord
 from discord import app_commands
 
 from bot.db import Database
+from bot.db.guild_settings import get_settings
 from bot.db.people import NameMatch, find_by_name, nearest_names, search_names
-from bot.db.shows import Show, find_show, list_shows, search_show_titles
+from bot.db.shows import Show, find_show, get_show, list_shows, search_show_titles
 from bot.errors import UserFacingError
 from bot.formatting import CHOICES, choice_text
 
 NO_SHOWS = "No shows are loaded yet. An admin can load them with `kdrama-bot db seed`."
-WHICH_SHOW = "I know several shows: which one? Pick it with the `title` option: {titles}."
+WHICH_SHOW = (
+    "I know several shows: which one? Pick it with the `title` option: {titles}. An admin can "
+    "set a default with `/settings featured-show`."
+)
 UNKNOWN_SHOW = "I don't know a show called **{title}**. I know: {titles}."
 UNKNOWN_NAME = "I couldn't find anyone called **{name}**."
 DID_YOU_MEAN = " Did you mean {names}?"
@@ -26,9 +30,15 @@ def _titles(shows: list[Show]) -> str:
     return ", ".join(f"*{show.title}*" for show in shows[:10])
 
 
-async def resolve_show(db: Database, title: str | None) -> Show:
-    """The show the member means; the only show when they gave none. Raises UserFacingError."""
+async def resolve_show(db: Database, title: str | None, guild_id: int | None = None) -> Show:
+    """The show the member means; when they gave none, the server's featured show, or the only
+    show. Raises UserFacingError."""
     if title is None or not title.strip():
+        if guild_id is not None:
+            featured = (await get_settings(db, guild_id)).featured_show_id
+            show = await get_show(db, featured) if featured is not None else None
+            if show is not None:
+                return show
         shows = await list_shows(db)
         if not shows:
             raise UserFacingError(NO_SHOWS)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import re
 import signal
 import sqlite3
 import sys
@@ -11,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.invite import invite_url
 from bot.settings import MISSING_TOKEN_HELP, REJECTED_TOKEN_HELP
 from tests.conftest import ROOT
 from tests.harness import ALL_COMMANDS
@@ -50,25 +53,41 @@ async def run(tmp_path: Path, *args: str, **settings: str) -> tuple[int, str, st
     return process.returncode, stdout.decode(), stderr.decode()
 
 
+class BotProcess:
+    """`kdrama-bot run` in a subprocess; stopped with SIGTERM at the end of the `async with` if
+    it is still running. Then `code`, `stdout` and `log` (its stderr) hold what it left."""
+
+    def __init__(self, tmp_path: Path, **settings: str) -> None:
+        self.tmp_path = tmp_path
+        self.settings = settings
+
+    async def __aenter__(self) -> BotProcess:
+        self.process = await asyncio.create_subprocess_exec(
+            KDRAMA_BOT, "run", cwd=self.tmp_path, env=environment(self.tmp_path, **self.settings),
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self.process.returncode is None:
+            self.process.send_signal(signal.SIGTERM)
+        stdout, stderr = await asyncio.wait_for(self.process.communicate(), 30)
+        self.code, self.stdout, self.log = self.process.returncode, stdout, stderr.decode()
+
+    def send_signal(self, signum: signal.Signals) -> None:
+        self.process.send_signal(signum)
+
+
 async def test_the_bot_process_answers_commands_and_stops_cleanly(emu, tmp_path):
-    process = await asyncio.create_subprocess_exec(
-        KDRAMA_BOT, "run", cwd=tmp_path,
-        env=environment(tmp_path, LOG_LEVEL="DEBUG", **emulator_settings(emu)),
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    try:
+    async with BotProcess(tmp_path, LOG_LEVEL="DEBUG", **emulator_settings(emu)) as process:
         await emu.wait_for_ready(30)
         await emu.wait_for_commands(ALL_COMMANDS, timeout=30)
         reply = await (await emu.slash(emu.member, "who", {"name": "Taecyeon"})).message(10)
         assert reply.embeds[0]["title"] == "Ok Taec-yeon"
-    finally:
-        if process.returncode is None:
-            process.send_signal(signal.SIGTERM)
-        stdout, stderr = await asyncio.wait_for(process.communicate(), 30)
-    log = stderr.decode()
-    assert process.returncode == 0, log
+    log, stdout = process.log, process.stdout
+    assert process.code == 0, log
     assert "Seeded a new database: 1 show, 4 people, 2 characters, 9 quotes" in log
-    assert "Synced 5 slash commands" in log
+    assert "Synced 6 slash commands" in log
     assert emu.token not in log and emu.token not in stdout.decode()
     assert "Traceback" not in log
     with sqlite3.connect(tmp_path / "kdrama.db") as conn:
@@ -76,10 +95,22 @@ async def test_the_bot_process_answers_commands_and_stops_cleanly(emu, tmp_path)
 
 
 async def test_a_missing_token_exits_2_with_help(tmp_path):
-    code, _, stderr = await run(tmp_path, "run")
+    code, _, stderr = await run(tmp_path, "run", "--no-sandbox")
     assert code == 2
     assert stderr.strip() == MISSING_TOKEN_HELP
     assert not (tmp_path / "kdrama.db").exists()
+
+
+async def test_without_a_token_or_anyone_to_type_run_exits_2_instead_of_a_sandbox(tmp_path):
+    # What a service manager does: standard input is /dev/null.
+    process = await asyncio.create_subprocess_exec(
+        KDRAMA_BOT, "run", cwd=tmp_path, env=environment(tmp_path),
+        stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    _, stderr = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 2
+    assert stderr.decode().strip() == MISSING_TOKEN_HELP
 
 
 async def test_a_rejected_token_exits_2_without_traceback_or_retries(emu, tmp_path):
@@ -136,3 +167,67 @@ async def test_a_damaged_database_is_named_and_the_bot_does_not_start(emu, tmp_p
     assert str(tmp_path / "kdrama.db") in stderr
     assert "Traceback" not in stderr
     assert emu.requests == []
+
+
+@pytest.mark.parametrize(
+    ("signum", "log_format"), [(signal.SIGTERM, "text"), (signal.SIGINT, "json")]
+)
+async def test_a_signal_lets_the_answer_in_progress_finish_then_stops_cleanly(
+    emu, tmp_path, signum, log_format
+):
+    settings = {"LOG_FORMAT": log_format, **emulator_settings(emu)}
+    async with BotProcess(tmp_path, **settings) as process:
+        await emu.wait_for_ready(30)
+        await emu.wait_for_commands(["who"], timeout=30)
+        # Discord rate-limits the answer briefly: the signal comes while it is in flight.
+        callback = "/interactions/{interaction_id}/{interaction_token}/callback"
+        emu.fail("POST", callback, 429, retry_after=0.5)
+        handle = await emu.slash(emu.member, "who", {"name": "Taecyeon"})
+        await emu.wait_until(
+            lambda: emu.failed_requests, timeout=10, what="the rate-limited answer"
+        )
+        process.send_signal(signum)
+        reply = await handle.message(10)
+        assert reply.embeds[0]["title"] == "Ok Taec-yeon"
+    log = process.log
+    assert process.code == 0, log
+    assert emu.token not in log and process.stdout == b""
+    if log_format == "json":
+        events = [json.loads(line) for line in log.splitlines()]
+    else:
+        events = [text_event(line) for line in log.splitlines()]
+    messages = [event["message"] for event in events]
+    assert f"Add the bot to a server with this link: {invite_url(emu.application_id)}" in messages
+    assert f"Received {signum.name}: finishing the answers in progress, then stopping" in messages
+    assert messages[-1] == "Stopped cleanly"
+    assert not [event for event in events if event["level"] in ("ERROR", "CRITICAL")]
+    assert "Traceback" not in log
+    # The last connection closed cleanly: SQLite folded the write-ahead log back and removed it.
+    assert not (tmp_path / "kdrama.db-wal").exists()
+
+
+def text_event(line: str) -> dict[str, str]:
+    """'2026-01-01 12:00:00,000 INFO     bot: message' as its parts."""
+    match = re.fullmatch(r"\S+ \S+ (\w+) +([\w.]+): (.*)", line)
+    assert match, f"not one event per line: {line!r}"
+    return {"level": match[1], "logger": match[2], "message": match[3]}
+
+
+async def test_invite_prints_the_link_with_the_minimal_permissions(emu, tmp_path):
+    code, stdout, stderr = await run(tmp_path, "invite", **emulator_settings(emu))
+    assert (code, stderr) == (0, "")
+    assert stdout == (
+        f"https://discord.com/oauth2/authorize?client_id={emu.application_id}"
+        "&scope=bot+applications.commands&permissions=19456\n"
+    )
+    assert emu.gateway.ready_count == 0
+    assert not (tmp_path / "kdrama.db").exists()
+
+
+async def test_invite_without_a_token_says_it_needs_one(tmp_path):
+    code, stdout, stderr = await run(tmp_path, "invite")
+    assert (code, stdout) == (2, "")
+    assert stderr.startswith(
+        "kdrama-bot invite needs the bot's token, to look up its application id."
+    )
+    assert MISSING_TOKEN_HELP in stderr

@@ -1,3 +1,4 @@
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,13 @@ def test_defaults_without_any_setting():
     assert settings.guild_id is None
     assert settings.log_level == "INFO"
     assert settings.api_base is None and settings.gateway_url is None
+    assert settings.schedule_grace == timedelta(hours=6)
+
+
+def test_schedule_grace_takes_a_duration():
+    assert load_settings({"SCHEDULE_GRACE": "90m"}, env_file=None).schedule_grace == timedelta(
+        minutes=90
+    )
 
 
 def test_env_file_is_read_and_environment_wins(tmp_path):
@@ -45,8 +53,22 @@ def test_repr_never_shows_the_token():
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL must be one of"),
         ("DISCORD_API_BASE", "127.0.0.1:8080", "DISCORD_API_BASE must start with"),
         ("DISCORD_GATEWAY_URL", "http://x", "DISCORD_GATEWAY_URL must start with"),
+        ("SCHEDULE_GRACE", "a while", "SCHEDULE_GRACE must be a duration"),
     ],
 )
 def test_bad_values_are_refused_with_the_setting_named(name, value, message):
     with pytest.raises(SettingsError, match=message):
         load_settings({name: value}, env_file=None)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [(None, "text"), ("json", "json"), ("JSON", "json")]
+)
+def test_log_format_is_text_by_default_or_json(value, expected):
+    environ = {} if value is None else {"LOG_FORMAT": value}
+    assert load_settings(environ, env_file=None).log_format == expected
+
+
+def test_an_unknown_log_format_is_refused_with_both_choices_named():
+    with pytest.raises(SettingsError, match="LOG_FORMAT must be text or json, not 'xml'"):
+        load_settings({"LOG_FORMAT": "xml"}, env_file=None)

@@ -81,8 +81,12 @@ async def test_post_sends_the_embed_and_pings_only_the_chosen_role(emu, bot, clo
     )
     assert preview.buttons() == []
 
-    row = await bot.db.fetch_one("SELECT * FROM announcements")
+    row = await bot.db.fetch_one(
+        "SELECT id, guild_id, channel_id, message_id, author_id, title, body, ping_role_id, color,"
+        " image_url, posted_at, state FROM announcements"
+    )
     assert dict(row) == {
+        "state": "posted",
         "id": 1,
         "guild_id": emu.guild.id,
         "channel_id": channel.id,
@@ -174,7 +178,7 @@ async def test_channels_the_bot_cannot_post_in_are_refused_before_the_form(
         ({"color": "#12345g"}, "I don't know the colour `#12345g`."),
         ({"image_url": "not a url"}, "`not a url` isn't an image link I can use."),
         ({"image_url": "javascript:alert(1)"}, "isn't an image link I can use."),
-        ({"ping": "@everyone"}, "Announcements can't ping @everyone."),
+        ({"ping": "@everyone"}, "Announcements can't ping @everyone here."),
     ],
 )
 async def test_bad_options_get_a_clear_private_error(emu, bot, options, expected):

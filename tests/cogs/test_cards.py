@@ -6,8 +6,8 @@ from bot.db.shows import list_shows, show_cast, show_credits
 from bot.db.stats import content_counts
 from cogs.about import about_card
 from cogs.people import character_card, person_card
-from cogs.quotes import quote_card, search_card
-from cogs.show import cast_card, show_card
+from cogs.quotes import quote_card, search_pages
+from cogs.show import cast_pages, show_card
 
 
 def fields(embed) -> dict[str, str]:
@@ -34,7 +34,7 @@ async def test_show_card(db):
 
 async def test_cast_card(db):
     show = (await list_shows(db))[0]
-    embed = cast_card(show, await show_cast(db, show.id))
+    [embed] = cast_pages(show, await show_cast(db, show.id))
     assert embed.title == "Soul Mate: cast"
     assert embed.description.splitlines() == [
         "**Hayato Isomura** (磯村勇斗) as **Ryu Narutaki**",
@@ -72,7 +72,7 @@ async def test_quote_card_has_speaker_role_and_context(db):
 
 async def test_search_card_bolds_the_match(db):
     quotes, total = await search_quotes(db, "soulmate")
-    embed = search_card("soulmate", quotes, total)
+    [embed] = search_pages("soulmate", quotes, total)
     assert embed.description == (
         "“Everyone involved in this project is a **soulmate**.”\n— Shunki Hashizume, *Soul Mate*"
     )

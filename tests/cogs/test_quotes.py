@@ -89,3 +89,18 @@ async def test_nothing_found(emu, bot):
     assert reply.content == (
         "No quote contains “zebra”. Try a shorter fragment, or another spelling."
     )
+
+
+async def test_many_results_are_paginated_for_the_member_who_searched(emu, bot):
+    reply = await (await emu.slash(emu.member, "quote search", {"text": "in"})).message()  # 8
+    first_page = reply.embeds[0]["description"]
+    assert first_page.count("\n— ") == 5
+    assert [b["label"] for b in reply.buttons()] == ["◀", "Page 1 of 2", "▶"]
+    not_theirs = await emu.press_button(emu.admin, reply, "▶")
+    refusal = await not_theirs.message()
+    assert refusal.ephemeral
+    assert refusal.content == "Only the person who ran the command can turn these pages."
+    assert reply.embeds[0]["description"] == first_page
+    await emu.press_button(emu.member, reply, "▶")
+    await emu.wait_until(lambda: reply.embeds[0]["description"] != first_page, timeout=5)
+    assert [b.get("disabled", False) for b in reply.buttons()] == [False, True, True]

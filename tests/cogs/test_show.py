@@ -63,3 +63,24 @@ async def test_with_two_shows_the_member_is_asked_which(emu, two_show_bot):
     assert [c["name"] for c in choices] == ["Soul Mate", "The Fictional Bakery"]
     reply = await (await emu.slash(emu.member, "show cast", {"title": "fictional"})).message()
     assert "**Yoon Ha-neul** (윤하늘) as **Baker Kang**" in reply.embeds[0]["description"]
+
+
+async def test_show_list_names_every_show(emu, two_show_bot):
+    reply = await (await emu.slash(emu.member, "show list")).message()
+    assert reply.embeds[0]["title"] == "Shows"
+    assert reply.embeds[0]["description"].splitlines() == [
+        "**Soul Mate** · Netflix",
+        "**The Fictional Bakery** · Nowhere TV",
+    ]
+
+
+async def test_the_featured_show_is_the_default(emu, two_show_bot):
+    reply = await (
+        await emu.slash(emu.admin, "settings featured-show", {"title": "The Fictional Bakery"})
+    ).message()
+    assert reply.content.startswith("*The Fictional Bakery* is now the show")
+    info = await (await emu.slash(emu.member, "show info")).message()
+    assert info.embeds[0]["title"] == "The Fictional Bakery"
+    await (await emu.slash(emu.admin, "settings featured-show")).message()
+    info = await (await emu.slash(emu.member, "show info")).message()
+    assert info.ephemeral and "which one?" in info.content

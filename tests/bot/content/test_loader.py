@@ -62,8 +62,8 @@ def test_every_error_is_reported_with_its_field():
         """
     )
     assert found == [
-        "show.colour: unknown field (expected one of: slug, title, platform, format, premise, "
-        "synopsis, origin, settings, filmed_in, notes)",
+        "show.colour: unknown field (expected one of: slug, title, native_title, aliases, "
+        "platform, format, premise, synopsis, origin, settings, filmed_in, notes)",
         "people[0].credits[0]: unknown role 'caterer' (expected one of: writer, director, "
         "executive producer, producer, creator)",
         "characters[0].played_by[0]: no person named 'Nobody'",

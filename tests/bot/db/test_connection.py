@@ -1,6 +1,8 @@
+import sqlite3
+
 import pytest
 
-from bot.db import DatabaseError, open_database
+from bot.db import DatabaseError, connection, open_database
 from bot.db.connection import migrations, schema_version
 
 
@@ -50,3 +52,89 @@ async def test_a_failed_transaction_writes_nothing(db):
             await conn.execute("DELETE FROM quotes")
             raise RuntimeError("boom")
     assert (await db.fetch_one("SELECT count(*) FROM quotes"))[0] == 9
+
+
+@pytest.fixture
+def upgrade(monkeypatch):
+    """`upgrade()` adds a newer migration, as installing a newer kdrama-bot does; returns its
+    version."""
+    real = migrations()
+    version = len(real) + 1
+    extra = (version, f"{version:04d}_extra.sql", "CREATE TABLE extra (x INTEGER);")
+
+    def install() -> int:
+        monkeypatch.setattr(connection, "migrations", lambda: [*real, extra])
+        return version
+
+    return install
+
+
+def user_version(path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("PRAGMA user_version").fetchone()[0]
+    finally:
+        conn.close()
+
+
+async def test_an_upgrade_backs_up_the_database_first(tmp_path, upgrade):
+    path = tmp_path / "kdrama.db"
+    db = await open_database(path)
+    await db.conn.execute("INSERT INTO meta (key, value) VALUES ('kept', 'yes')")
+    await db.close()
+    current = user_version(path)
+
+    new_version = upgrade()
+    db = await open_database(path)
+    await db.close()
+
+    backup = tmp_path / f"kdrama.db.before-v{new_version}.bak"
+    assert user_version(backup) == current
+    copy = sqlite3.connect(backup)
+    try:
+        assert copy.execute("SELECT value FROM meta WHERE key = 'kept'").fetchone() == ("yes",)
+        tables = {row[0] for row in copy.execute("SELECT name FROM sqlite_master")}
+        assert "extra" not in tables
+    finally:
+        copy.close()
+    assert user_version(path) == new_version
+
+
+async def test_a_new_or_current_database_is_not_backed_up(tmp_path):
+    path = tmp_path / "kdrama.db"
+    for _ in range(2):
+        db = await open_database(path)
+        await db.close()
+    assert [p.name for p in tmp_path.iterdir() if ".bak" in p.name] == []
+
+
+async def test_an_earlier_backup_is_never_overwritten(tmp_path, upgrade):
+    path = tmp_path / "kdrama.db"
+    db = await open_database(path)
+    await db.close()
+    new_version = upgrade()
+    earlier = tmp_path / f"kdrama.db.before-v{new_version}.bak"
+    earlier.write_bytes(b"an older backup")
+    db = await open_database(path)
+    await db.close()
+    assert earlier.read_bytes() == b"an older backup"
+    assert user_version(tmp_path / f"kdrama.db.before-v{new_version}.1.bak") == new_version - 1
+
+
+async def test_a_failed_backup_leaves_the_database_unchanged(tmp_path, monkeypatch, upgrade):
+    path = tmp_path / "kdrama.db"
+    db = await open_database(path)
+    await db.close()
+    current = user_version(path)
+
+    async def no_space(conn, target):
+        target.write_bytes(b"half a copy")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(connection, "backup_database", no_space)
+    upgrade()
+    with pytest.raises(DatabaseError, match="Nothing was changed") as raised:
+        await open_database(path)
+    assert "No space left on device" in str(raised.value)
+    assert [p.name for p in tmp_path.iterdir() if ".bak" in p.name] == []
+    assert user_version(path) == current

@@ -2,6 +2,7 @@ import random
 
 import pytest
 
+from bot.content import seed_database
 from bot.db.people import find_by_name
 from bot.db.quotes import random_quote, search_quotes, speaker_roles
 
@@ -77,3 +78,23 @@ async def test_speaker_roles(two_show_db):
     assert await speaker_roles(two_show_db, quotes[0]) == ["played by Yoon Ha-neul"]
     quotes, _ = await search_quotes(two_show_db, "10-year-long")
     assert await speaker_roles(two_show_db, quotes[0]) == []
+
+
+async def test_whole_words_rank_before_prefixes_and_substrings(empty_db, tmp_path):
+    show = tmp_path / "spells.toml"
+    show.write_text(
+        '[show]\ntitle = "Spells"\npremise = "A test show."\n'
+        + "".join(
+            f'[[quotes]]\ntext = "{text}"\nsource = "Test"\ncontext = "A test"\n'
+            for text in ("A dispelled myth.", "Spelling is hard.", "Cast a spell now.")
+        ),
+        encoding="utf-8",
+    )
+    await seed_database(empty_db, [show])
+    quotes, total = await search_quotes(empty_db, "spell")
+    assert total == 3
+    assert [q.text for q in quotes] == [
+        "Cast a spell now.",
+        "Spelling is hard.",
+        "A dispelled myth.",
+    ]

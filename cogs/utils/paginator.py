@@ -1,0 +1,90 @@
+"""One paginator for every list: ◀ ▶ buttons and a page counter, for the member who asked."""
+
+from __future__ import annotations
+
+import contextlib
+
+import discord
+
+from bot.errors import View
+from bot.formatting import EMBED_DESCRIPTION
+
+NOT_YOURS = "Only the person who ran the command can turn these pages."
+PAGE = "Page {page} of {pages}"
+TIMEOUT = 300
+
+
+def paginate_lines(
+    lines: list[str], per_page: int = 10, limit: int = EMBED_DESCRIPTION, separator: str = "\n"
+) -> list[str]:
+    """Lines grouped into page texts of at most `per_page` lines and `limit` characters."""
+    pages: list[str] = []
+    current: list[str] = []
+    for line in lines:
+        line = line[:limit]
+        if current and (len(current) >= per_page or len(separator.join([*current, line])) > limit):
+            pages.append(separator.join(current))
+            current = []
+        current.append(line)
+    if current:
+        pages.append(separator.join(current))
+    return pages
+
+
+class Paginator(View):
+    def __init__(self, pages: list[discord.Embed], author_id: int) -> None:
+        super().__init__(timeout=TIMEOUT)
+        self.pages = pages
+        self.author_id = author_id
+        self.index = 0
+        self.message_interaction: discord.Interaction | None = None
+        self._refresh()
+
+    @classmethod
+    async def send(
+        cls, interaction: discord.Interaction, pages: list[discord.Embed], *, ephemeral: bool
+    ) -> None:
+        """Send the first page, with buttons only when there is more than one."""
+        if len(pages) <= 1:
+            await interaction.response.send_message(embed=pages[0], ephemeral=ephemeral)
+            return
+        view = cls(pages, interaction.user.id)
+        await interaction.response.send_message(embed=pages[0], view=view, ephemeral=ephemeral)
+        view.message_interaction = interaction
+
+    def _refresh(self) -> None:
+        self.previous.disabled = self.index == 0
+        self.next.disabled = self.index >= len(self.pages) - 1
+        self.counter.label = PAGE.format(page=self.index + 1, pages=len(self.pages))
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id != self.author_id:
+            await interaction.response.send_message(NOT_YOURS, ephemeral=True)
+            return False
+        return True
+
+    async def _show(self, interaction: discord.Interaction, index: int) -> None:
+        self.index = max(0, min(index, len(self.pages) - 1))
+        self._refresh()
+        await interaction.response.edit_message(embed=self.pages[self.index], view=self)
+
+    @discord.ui.button(label="◀", style=discord.ButtonStyle.secondary)
+    async def previous(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        await self._show(interaction, self.index - 1)
+
+    @discord.ui.button(label="Page", style=discord.ButtonStyle.secondary, disabled=True)
+    async def counter(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        pass  # a label, never enabled
+
+    @discord.ui.button(label="▶", style=discord.ButtonStyle.secondary)
+    async def next(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        await self._show(interaction, self.index + 1)
+
+    async def on_timeout(self) -> None:
+        for item in self.children:
+            if isinstance(item, discord.ui.Button):
+                item.disabled = True
+        if self.message_interaction is not None:
+            # The message may be gone, or the interaction token expired: nothing to disable then.
+            with contextlib.suppress(discord.HTTPException):
+                await self.message_interaction.edit_original_response(view=self)

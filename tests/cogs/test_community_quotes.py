@@ -1,0 +1,159 @@
+"""Member-submitted quotes end to end: submit, withdraw, review, remove, and where they show."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.emulator import Emulator, default_world
+from bot.emulator.discordpy import pointed_at
+from tests.harness import ALL_COMMANDS, start_bot, stop_bot
+
+LINE = "Bread is just toast that hasn't met its destiny."
+
+
+async def run(emu, user, command, options=None):
+    return await (await emu.slash(user, command, options or {})).message()
+
+
+async def submit(emu, text=LINE, speaker="A fan", **options):
+    return await run(emu, emu.member, "quote add", {"text": text, "speaker": speaker, **options})
+
+
+async def review(emu, decision: str):
+    panel = await run(emu, emu.admin, "quote review")
+    await emu.press_button(emu.admin, panel, decision)
+    await emu.wait_until(lambda: bool(panel.content), timeout=5, what="the review to be recorded")
+    return panel
+
+
+async def test_a_submitted_quote_waits_for_review_and_is_not_shown_yet(emu, bot):
+    reply = await submit(emu, context="Overheard at a watch party")
+    assert reply.ephemeral
+    assert reply.content.startswith("Thanks! Your quote is waiting for a moderator's review")
+    search = await run(emu, emu.member, "quote search", {"text": "toast"})
+    assert search.ephemeral and search.content.startswith("No quote contains")
+
+
+async def test_approved_quotes_join_search_and_random_marked_as_community(emu, bot):
+    await submit(emu)
+    panel = await review(emu, "Approve")
+    assert panel.content == "Approved **#1**. That's all: no more quotes are waiting."
+    search = await run(emu, emu.member, "quote search", {"text": "toast"})
+    assert "**toast**" in search.embeds[0]["description"]
+    assert "community quote" in search.embeds[0]["description"]
+    seen = set()
+    for _ in range(40):
+        quote = await run(emu, emu.member, "quote random")
+        seen.add(quote.embeds[0]["footer"]["text"])
+        if "Community quote #1" in quote.embeds[0]["footer"]["text"]:
+            break
+    assert any("Community quote #1" in footer for footer in seen)
+
+
+async def test_rejected_quotes_never_show(emu, bot):
+    await submit(emu)
+    panel = await review(emu, "Reject")
+    assert panel.content.startswith("Rejected **#1**.")
+    search = await run(emu, emu.member, "quote search", {"text": "toast"})
+    assert search.ephemeral
+
+
+async def test_review_goes_through_the_queue_one_at_a_time(emu, bot):
+    await submit(emu, text="First fan line.")
+    await submit(emu, text="Second fan line.")
+    panel = await run(emu, emu.admin, "quote review")
+    assert panel.embeds[0]["title"] == "Community quote #1 · 2 waiting"
+    await emu.press_button(emu.admin, panel, "Approve")
+    await emu.wait_until(lambda: panel.content == "Approved **#1**.", timeout=5)
+    assert panel.embeds[0]["title"] == "Community quote #2 · 1 waiting"
+    await emu.press_button(emu.admin, panel, "Reject")
+    await emu.wait_until(lambda: panel.content.startswith("Rejected **#2**."), timeout=5)
+    assert panel.buttons() == []
+
+
+async def test_duplicates_are_refused_politely(emu, bot):
+    await submit(emu)
+    again = await submit(emu, text=LINE.upper())
+    assert again.content.startswith("That quote is already here")
+    curated = await submit(emu, text="Everyone involved in this project is a soulmate.")
+    assert curated.content.startswith("That quote is already here")
+
+
+async def test_mentions_and_markdown_are_neutralised(emu, bot):
+    role = emu.role("Watch Party").id
+    text = f"**Bold** @everyone <@&{role}> ||spoiler||"
+    await submit(emu, text=text, speaker="@here")
+    await review(emu, "Approve")
+    quote = await run(emu, emu.member, "quote search", {"text": "spoiler"})
+    description = quote.embeds[0]["description"]
+    assert description == (
+        f"“\\*\\*Bold\\*\\* @\u200beveryone <@\u200b&{role}> \\|\\|**spoiler**\\|\\|”\n"
+        "— @\u200bhere · community quote"
+    )
+    assert not quote.mention_everyone and quote.mention_roles == []
+
+
+async def test_the_submitter_may_withdraw_a_pending_quote(emu, bot):
+    await submit(emu)
+    reply = await run(emu, emu.member, "quote withdraw", {"id": 1})
+    assert reply.content == "You withdrew community quote **#1**."
+    assert (await run(emu, emu.admin, "quote review")).content == (
+        "There are no quotes waiting for review."
+    )
+    again = await run(emu, emu.member, "quote withdraw", {"id": 1})
+    assert again.content == "Community quote **#1** is withdrawn, so it can't be withdrawn now."
+
+
+async def test_only_the_submitter_may_withdraw(emu, bot):
+    await submit(emu)
+    reply = await run(emu, emu.admin, "quote withdraw", {"id": 1})
+    assert (
+        reply.content == "Community quote **#1** isn't one you submitted, so you can't withdraw it."
+    )
+
+
+async def test_members_cannot_review_or_remove(emu, bot):
+    await submit(emu)
+    for command, options in (("quote review", {}), ("quote remove", {"id": 1})):
+        reply = await run(emu, emu.member, command, options)
+        assert reply.ephemeral
+        assert "Manage Messages" in reply.content
+
+
+async def test_a_moderator_removes_an_approved_quote(emu, bot):
+    await submit(emu)
+    await review(emu, "Approve")
+    reply = await run(emu, emu.admin, "quote remove", {"id": 1})
+    assert reply.content.startswith("Removed community quote **#1**")
+    search = await run(emu, emu.member, "quote search", {"text": "toast"})
+    assert search.ephemeral
+
+
+async def test_quotes_from_one_server_never_show_in_another(db, clock):
+    world = default_world()
+    other = world.add_guild("Other Server", owner=world.user("owner"))
+    world.add_bot_to(other)
+    other.add_member(world.user("member"))
+    other.add_channel("lobby")
+    async with Emulator(world) as emu:
+        with pointed_at(emu):
+            bot, task = await start_bot(emu, db, clock)
+            try:
+                await emu.wait_for_commands(ALL_COMMANDS)
+                await submit(emu)
+                await review(emu, "Approve")
+                handle = await emu.slash(
+                    emu.member, "quote search", {"text": "toast"}, guild=other, channel="lobby"
+                )
+                reply = await handle.message()
+                assert reply.ephemeral and reply.content.startswith("No quote contains")
+                handle = await emu.slash(emu.member, "quote review", guild=other, channel="lobby")
+                assert "Manage Messages" in (await handle.message()).content
+            finally:
+                await stop_bot(bot, task)
+
+
+@pytest.mark.parametrize("text", ["   ", "!!!"])
+async def test_empty_quotes_are_refused(emu, bot, text):
+    reply = await submit(emu, text=text)
+    assert reply.ephemeral and reply.content.startswith("Type some letters or numbers")

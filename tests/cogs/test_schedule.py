@@ -1,0 +1,409 @@
+"""/announce schedule and the scheduler, end to end, with time moved by the test's clock."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.db.announcements import get_announcement
+from bot.emulator import NONCE_WINDOW, Overwrite, Perm
+from tests.harness import ALL_COMMANDS, start_bot, stop_bot
+
+
+async def schedule(emu, when, *, title="Watch party", body="Episode night!", **options):
+    handle = await emu.slash(
+        emu.admin,
+        "announce schedule",
+        {"channel": "announcements", "when": when, **options},
+        channel="general",
+    )
+    submitted = await emu.submit_modal(emu.admin, handle, {"Title": title, "Message": body})
+    return await submitted.message()
+
+
+async def confirm(emu, preview, label="Schedule"):
+    before = preview.content
+    await emu.press_button(emu.admin, preview, label)
+    await emu.wait_until(
+        lambda: preview.content not in (before, "Working on it…"),
+        timeout=5,
+        what="the preview to show the result",
+    )
+    return preview.content
+
+
+def posts(emu, channel="announcements"):
+    return [m for m in emu.channel_messages(channel) if not m.deleted]
+
+
+async def wait_for_posts(emu, bot, count, channel="announcements"):
+    await emu.wait_until(
+        lambda: len(posts(emu, channel)) >= count, timeout=5, what=f"{count} posts in #{channel}"
+    )
+    await settle(bot)  # and for the scheduler to record them
+    return posts(emu, channel)
+
+
+async def settle(bot):
+    """Let the scheduler finish whatever is due now."""
+    await bot.scheduler.run_due()
+
+
+def ts(when: datetime, style: str) -> str:
+    return f"<t:{int(when.timestamp())}:{style}>"
+
+
+async def test_preview_states_the_time_as_discord_timestamps(emu, bot, clock):
+    preview = await schedule(emu, "in 2h", ping="Watch Party")
+    due = clock.now() + timedelta(hours=2)
+    assert preview.ephemeral
+    assert f"on {ts(due, 'F')} ({ts(due, 'R')})" in preview.content
+    assert [b["label"] for b in preview.buttons()] == ["Schedule", "Cancel"]
+    text = await confirm(emu, preview)
+    assert text.startswith("**Scheduled** as announcement **#1**")
+    assert posts(emu) == []
+
+
+async def test_a_post_seconds_ahead_goes_out_exactly_once_on_time(emu, bot, clock):
+    preview = await schedule(emu, "in 2s", ping="Watch Party")
+    await confirm(emu, preview)
+    clock.advance(timedelta(seconds=1))
+    await settle(bot)
+    assert posts(emu) == []
+    clock.advance(timedelta(seconds=1))
+    [post] = await wait_for_posts(emu, bot, 1)
+    assert post.embeds[0]["title"] == "Watch party"
+    assert post.content == f"<@&{emu.role('Watch Party').id}>"
+    assert emu.pinged(post) == {emu.member.id}
+    clock.advance(timedelta(hours=1))
+    await settle(bot)
+    assert len(posts(emu)) == 1
+    [create] = emu.requests_to("POST", f"/channels/{emu.channel('announcements').id}/messages")
+    assert create.json["nonce"] and create.json["enforce_nonce"] is True
+    announcement = await get_announcement(bot.db, emu.guild.id, 1)
+    assert announcement.state == "posted" and announcement.message_id == post.id
+
+
+async def test_iso_time_keeps_its_seconds(emu, bot, clock):
+    due = clock.now() + timedelta(minutes=5, seconds=7)
+    await confirm(emu, await schedule(emu, due.isoformat()))
+    announcement = await get_announcement(bot.db, emu.guild.id, 1)
+    assert announcement.due_at == due
+
+
+@pytest.mark.parametrize(
+    ("when", "expected"),
+    [
+        ("2020-01-01 10:00", "is in the past"),
+        ("2026-02-30 10:00", "isn't a real date or time"),
+        ("whenever", "I couldn't read `whenever` as a time"),
+    ],
+)
+async def test_bad_times_are_refused_with_an_example(emu, bot, when, expected):
+    handle = await emu.slash(
+        emu.admin, "announce schedule", {"channel": "announcements", "when": when}
+    )
+    reply = await handle.message()
+    assert reply.ephemeral
+    assert expected in reply.content and "`in 2h`" in reply.content
+
+
+async def test_restart_after_the_due_time_posts_once_at_start_up(emu, db, clock):
+    bot, task = await start_bot(emu, db, clock)
+    await emu.wait_for_commands(ALL_COMMANDS)
+    await confirm(emu, await schedule(emu, "in 10m"))
+    await stop_bot(bot, task)
+    clock.advance(timedelta(minutes=30))  # the bot was down when it came due
+    bot, task = await start_bot(emu, db, clock)
+    try:
+        await wait_for_posts(emu, bot, 1)
+        await settle(bot)
+        assert len(posts(emu)) == 1
+    finally:
+        await stop_bot(bot, task)
+
+
+async def test_past_the_grace_period_it_is_missed_not_posted(emu, db, clock):
+    bot, task = await start_bot(emu, db, clock)
+    await emu.wait_for_commands(ALL_COMMANDS)
+    await confirm(emu, await schedule(emu, "in 10m"))
+    await stop_bot(bot, task)
+    clock.advance(timedelta(hours=7))
+    bot, task = await start_bot(emu, db, clock)
+    try:
+        await settle(bot)
+        assert posts(emu) == []
+        announcement = await get_announcement(db, emu.guild.id, 1)
+        assert announcement.state == "missed"
+        listing = await (await emu.slash(emu.admin, "announce list")).message()
+        assert "**missed**" in listing.embeds[0]["description"]
+    finally:
+        await stop_bot(bot, task)
+
+
+async def test_a_claimed_post_is_sent_again_with_the_same_nonce(emu, bot, clock):
+    """What a crash right after the claim leaves behind: a 'posting' row and its nonce."""
+    await confirm(emu, await schedule(emu, "in 1m"))
+    channel = emu.channel("announcements")
+    # The first attempt reaches Discord, but the bot never hears back (a crash or a timeout).
+    emu.fail("POST", f"/channels/{channel.id}/messages", 503, 0)
+    clock.advance(timedelta(minutes=1))
+    await settle(bot)
+    first = emu.requests_to("POST", f"/channels/{channel.id}/messages")[-1].json["nonce"]
+    clock.advance(timedelta(minutes=1))
+    await wait_for_posts(emu, bot, 1)
+    again = emu.requests_to("POST", f"/channels/{channel.id}/messages")[-1].json["nonce"]
+    assert first == again
+    assert len(posts(emu)) == 1
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "reason"),
+    [(403, 50013, "(Missing Permissions)"), (404, 10003, "(Unknown Channel)")],
+)
+async def test_permanent_failures_mark_it_failed_with_the_reason(
+    emu, bot, clock, status, code, reason
+):
+    await confirm(emu, await schedule(emu, "in 1m"))
+    emu.fail("POST", f"/channels/{emu.channel('announcements').id}/messages", status, code)
+    clock.advance(timedelta(minutes=1))
+    await settle(bot)
+    announcement = await get_announcement(bot.db, emu.guild.id, 1)
+    assert announcement.state == "failed"
+    assert reason in announcement.last_error
+    listing = await (await emu.slash(emu.admin, "announce list")).message()
+    assert f"**failed**: {announcement.last_error}" in listing.embeds[0]["description"]
+    assert posts(emu) == []
+
+
+async def test_temporary_errors_are_retried_later(emu, bot, clock):
+    await confirm(emu, await schedule(emu, "in 1m"))
+    emu.fail("POST", f"/channels/{emu.channel('announcements').id}/messages", 503, 0)
+    clock.advance(timedelta(minutes=1))
+    await settle(bot)
+    announcement = await get_announcement(bot.db, emu.guild.id, 1)
+    assert announcement.state == "scheduled"
+    assert announcement.attempt_at == clock.now() + timedelta(seconds=30)
+    assert posts(emu) == []
+    clock.advance(timedelta(seconds=30))
+    await wait_for_posts(emu, bot, 1)
+
+
+async def test_a_repeat_that_fails_three_times_is_paused(emu, bot, clock):
+    await confirm(emu, await schedule(emu, "in 1h", repeat="daily"))
+    emu.fail("POST", f"/channels/{emu.channel('announcements').id}/messages", 403, 50013, times=3)
+    for _ in range(3):
+        clock.set((await get_announcement(bot.db, emu.guild.id, 1)).due_at)
+        await settle(bot)
+    announcement = await get_announcement(bot.db, emu.guild.id, 1)
+    assert announcement.state == "paused" and announcement.failures == 3
+    listing = await (await emu.slash(emu.admin, "announce list")).message()
+    assert "**paused** after 3 failures in a row" in listing.embeds[0]["description"]
+
+
+async def test_weekly_repeat_keeps_local_time_across_dst_in_berlin(emu, bot, clock):
+    clock.set(datetime(2027, 3, 20, 12, 0, tzinfo=UTC))
+    await (await emu.slash(emu.admin, "settings timezone", {"zone": "Europe/Berlin"})).message()
+    await confirm(emu, await schedule(emu, "2027-03-21 20:00", repeat="weekly"))
+    clock.set(datetime(2027, 3, 21, 19, 0, tzinfo=UTC))  # 20:00 CET
+    await wait_for_posts(emu, bot, 1)
+    announcement = await get_announcement(bot.db, emu.guild.id, 1)
+    assert announcement.state == "scheduled"
+    assert announcement.due_at == datetime(2027, 3, 28, 18, 0, tzinfo=UTC)  # 20:00 CEST
+    clock.set(datetime(2027, 3, 28, 17, 59, tzinfo=UTC))
+    await settle(bot)
+    assert len(posts(emu)) == 1
+    clock.advance(timedelta(minutes=1))
+    await wait_for_posts(emu, bot, 2)
+
+
+async def test_editing_a_scheduled_post_changes_what_goes_out(emu, bot, clock):
+    await confirm(emu, await schedule(emu, "in 1h", title="Old title", body="Old text"))
+    form = await emu.slash(emu.admin, "announce edit", {"id": 1})
+    modal = await form.modal()
+    defaults = [c.get("value") for c in _inputs(modal)]
+    assert defaults == ["Old title", "Old text"]
+    done = await emu.submit_modal(emu.admin, form, {"Title": "New title", "Message": "New text"})
+    reply = await done.message()
+    assert reply.content.startswith("**Updated** announcement **#1**")
+    clock.advance(timedelta(hours=1))
+    [post] = await wait_for_posts(emu, bot, 1)
+    assert (post.embeds[0]["title"], post.embeds[0]["description"]) == ("New title", "New text")
+
+
+async def test_editing_a_posted_announcement_edits_the_message_in_place(emu, bot, clock):
+    await confirm(emu, await schedule(emu, "in 1m", ping="Watch Party"))
+    clock.advance(timedelta(minutes=1))
+    [post] = await wait_for_posts(emu, bot, 1)
+    form = await emu.slash(emu.admin, "announce edit", {"id": 1})
+    body = "Now with @everyone typed in"
+    done = await emu.submit_modal(emu.admin, form, {"Title": "Edited", "Message": body})
+    reply = await done.message()
+    assert reply.content.startswith("**Edited** announcement **#1** in place")
+    assert post.embeds[0]["description"] == body
+    assert not post.mention_everyone
+    assert post.mention_roles == [emu.role("Watch Party").id]
+    assert len(posts(emu)) == 1
+
+
+async def test_delete_asks_first_then_deletes_the_message(emu, bot, clock):
+    await confirm(emu, await schedule(emu, "in 1m"))
+    clock.advance(timedelta(minutes=1))
+    [post] = await wait_for_posts(emu, bot, 1)
+    question = await (await emu.slash(emu.admin, "announce delete", {"id": 1})).message()
+    assert question.ephemeral and question.content.startswith("Delete announcement **#1**")
+    assert not post.deleted
+    assert (
+        await confirm(emu, question, "Delete") == "**Deleted** announcement **#1** and its message."
+    )
+    assert post.deleted
+
+
+async def test_keep_changes_nothing_and_cancel_stops_a_repeat(emu, bot, clock):
+    await confirm(emu, await schedule(emu, "in 1h", repeat="daily"))
+    question = await (await emu.slash(emu.admin, "announce delete", {"id": 1})).message()
+    await emu.press_button(emu.admin, question, "Keep")
+    await emu.wait_until(lambda: question.content == "Kept. Nothing was changed.", timeout=5)
+    question = await (await emu.slash(emu.admin, "announce delete", {"id": 1})).message()
+    assert "and the repeat stops" in question.content
+    assert (await confirm(emu, question, "Cancel it")).startswith("**Cancelled**")
+    clock.advance(timedelta(days=3))
+    await settle(bot)
+    assert posts(emu) == []
+
+
+async def test_unknown_ids_and_other_servers_ids_are_not_found(emu, bot):
+    reply = await (await emu.slash(emu.admin, "announce edit", {"id": 99})).message()
+    assert reply.content == (
+        "There's no announcement **#99** in this server. `/announce list` shows them all."
+    )
+
+
+async def test_the_audit_log_records_every_action(emu, bot, clock):
+    await confirm(emu, await schedule(emu, "in 1m"))
+    clock.advance(timedelta(minutes=1))
+    await wait_for_posts(emu, bot, 1)
+    form = await emu.slash(emu.admin, "announce edit", {"id": 1})
+    await (await emu.submit_modal(emu.admin, form, {"Title": "E", "Message": "E"})).message()
+    await confirm(
+        emu, await (await emu.slash(emu.admin, "announce delete", {"id": 1})).message(), "Delete"
+    )
+    await (await emu.slash(emu.admin, "settings auto-publish", {"state": "on"})).message()
+    log = await (await emu.slash(emu.admin, "announce log")).message()
+    text = log.embeds[0]["description"]
+    admin = f"<@{emu.admin.id}>"
+    for line in (
+        f"{admin} **settings**: auto-publish on",
+        f"{admin} **deleted** `#1`",
+        f"{admin} **edited** `#1`",
+        "the bot **posted** `#1`",
+        f"{admin} **scheduled** `#1`",
+    ):
+        assert line in text
+    assert text.index("**deleted**") < text.index("**edited**") < text.index("**posted**")
+
+
+async def test_auto_publish_crossposts_in_announcement_channels(emu, bot, clock):
+    await (await emu.slash(emu.admin, "settings auto-publish", {"state": "on"})).message()
+    handle = await emu.slash(emu.admin, "announce schedule", {"channel": "news", "when": "in 1m"})
+    submitted = await emu.submit_modal(emu.admin, handle, {"Title": "News", "Message": "Big news"})
+    await confirm(emu, await submitted.message())
+    clock.advance(timedelta(minutes=1))
+    [post] = await wait_for_posts(emu, bot, 1, channel="news")
+    await emu.wait_until(lambda: post.flags & 1, timeout=5, what="the post to be crossposted")
+
+
+async def test_quote_of_the_day(emu, bot, clock):
+    reply = await (
+        await emu.slash(
+            emu.admin, "settings quote-of-the-day on", {"channel": "general", "time": "13:00"}
+        )
+    ).message()
+    assert reply.content.startswith(
+        f"A quote of the day will be posted in <#{emu.channel('general').id}>"
+    )
+    clock.advance(timedelta(hours=1))  # the clock starts at 12:00 UTC
+    [post] = await wait_for_posts(emu, bot, 1, channel="general")
+    assert post.embeds[0]["title"] == "Quote of the day"
+    assert post.embeds[0]["fields"][0]["name"] == "Said by"
+    assert not post.mention_everyone and post.mention_roles == []
+    clock.advance(timedelta(days=1))
+    await wait_for_posts(emu, bot, 2, channel="general")
+    off = await (await emu.slash(emu.admin, "settings quote-of-the-day off")).message()
+    assert off.content == "The quote of the day is off."
+
+
+async def test_list_is_paginated_for_its_author(emu, bot, clock):
+    for number in range(12):
+        await confirm(emu, await schedule(emu, f"in {number + 1}h", title=f"Post {number + 1}"))
+    listing = await (await emu.slash(emu.admin, "announce list")).message()
+    assert listing.ephemeral
+    assert "Post 1**" in listing.embeds[0]["description"]
+    labels = [b["label"] for b in listing.buttons()]
+    assert labels == ["◀", "Page 1 of 2", "▶"]
+    await emu.press_button(emu.admin, listing, "▶")
+    await emu.wait_until(lambda: "Post 11**" in listing.embeds[0]["description"], timeout=5)
+
+
+def _inputs(component) -> list[dict]:
+    found = []
+    if isinstance(component, dict):
+        if component.get("type") == 4:
+            found.append(component)
+        for key in ("components", "component"):
+            value = component.get(key)
+            children = value if isinstance(value, list) else [value] if value else []
+            for child in children:
+                found += _inputs(child)
+    return found
+
+
+async def test_after_a_long_crash_the_post_is_found_instead_of_sent_again(emu, db, clock):
+    """Past Discord's nonce window only the channel itself can tell that the post went out."""
+    bot, task = await start_bot(emu, db, clock)
+    await emu.wait_for_commands(ALL_COMMANDS)
+    await confirm(emu, await schedule(emu, "in 1m"))
+    channel = emu.channel("announcements")
+    hold = emu.hold("POST", f"/channels/{channel.id}/messages", after_processing=True)
+    clock.advance(timedelta(minutes=1))
+    await asyncio.wait_for(hold.arrived, 5)  # created in Discord; the bot never hears back
+    await stop_bot(bot, task)
+    hold.drop()
+    emu.clock.advance(NONCE_WINDOW.total_seconds() + 60)
+    clock.advance(NONCE_WINDOW + timedelta(minutes=1))
+    bot, task = await start_bot(emu, db, clock)
+    try:
+        await settle(bot)
+        assert len(posts(emu)) == 1
+        announcement = await get_announcement(db, emu.guild.id, 1)
+        assert announcement.state == "posted"
+        assert announcement.message_id == posts(emu)[0].id
+        assert len(emu.requests_to("POST", f"/channels/{channel.id}/messages")) == 1
+    finally:
+        await stop_bot(bot, task)
+
+
+async def test_a_deleted_channel_fails_the_post_with_the_reason(emu, bot, clock):
+    await confirm(emu, await schedule(emu, "in 1m"))
+    await emu.delete_channel("announcements")
+    clock.advance(timedelta(minutes=1))
+    await settle(bot)
+    announcement = await get_announcement(bot.db, emu.guild.id, 1)
+    assert announcement.state == "failed"
+    assert announcement.last_error == "The channel no longer exists (Unknown Channel)."
+
+
+async def test_lost_permission_fails_the_post_with_the_reason(emu, bot, clock):
+    await confirm(emu, await schedule(emu, "in 1m"))
+    bot_role = next(role for role in emu.guild.roles if role.managed)
+    await emu.set_overwrites("announcements", [Overwrite.role(bot_role, deny=Perm.SEND_MESSAGES)])
+    clock.advance(timedelta(minutes=1))
+    await settle(bot)
+    announcement = await get_announcement(bot.db, emu.guild.id, 1)
+    assert announcement.state == "failed"
+    assert announcement.last_error == (
+        "I'm missing Send Messages in that channel (Missing Permissions)."
+    )
+    assert emu.requests_to("POST", f"/channels/{emu.channel('announcements').id}/messages") == []

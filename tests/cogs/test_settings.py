@@ -1,0 +1,115 @@
+"""/settings end to end: each setting, its refusals, and its effect on /announce."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.db.guild_settings import get_settings
+
+
+async def run(emu, command, options=None, user=None):
+    return await (await emu.slash(user or emu.admin, command, options or {})).message()
+
+
+async def open_post_form(emu, user, **options):
+    handle = await emu.slash(user, "announce post", {"channel": "announcements", **options})
+    return handle, await handle.response()
+
+
+async def post_now(emu, **options):
+    handle = await emu.slash(emu.admin, "announce post", {"channel": "announcements", **options})
+    submitted = await emu.submit_modal(emu.admin, handle, {"Title": "T", "Message": "M"})
+    preview = await submitted.message()
+    if not preview.buttons():
+        return preview, None
+    await emu.press_button(emu.admin, preview, "Post")
+    await emu.wait_until(lambda: preview.content.startswith("**Posted**"), timeout=5)
+    return preview, emu.channel_messages("announcements")[-1]
+
+
+async def test_view_shows_the_defaults(emu, bot):
+    reply = await run(emu, "settings view")
+    assert reply.ephemeral
+    text = reply.embeds[0]["description"]
+    assert "**Time zone:** UTC" in text
+    assert "**Announcer role:** none (only Manage Server)" in text
+    assert "**Roles announcements may ping:** any role" in text
+    assert "**@everyone in announcements:** off" in text
+    assert "**Quote of the day:** off" in text
+
+
+async def test_timezone_is_set_from_a_real_zone_only(emu, bot):
+    choices = await emu.autocomplete(
+        emu.admin, "settings timezone", {"zone": "seoul"}, focused="zone"
+    )
+    assert {"name": "Asia/Seoul", "value": "Asia/Seoul"} in choices and len(choices) <= 25
+    reply = await run(emu, "settings timezone", {"zone": "asia/seoul"})
+    assert reply.content.startswith("Time zone set to **Asia/Seoul**")
+    assert (await get_settings(bot.db, emu.guild.id)).timezone == "Asia/Seoul"
+    reply = await run(emu, "settings timezone", {"zone": "Mars/Olympus"})
+    assert reply.content.startswith("I don't know the time zone Mars/Olympus")
+    assert (await get_settings(bot.db, emu.guild.id)).timezone == "Asia/Seoul"
+
+
+async def test_members_are_refused_at_run_time(emu, bot):
+    emu.guild.allow_command("settings", emu.role("Watch Party"))
+    reply = await run(emu, "settings timezone", {"zone": "Asia/Seoul"}, user=emu.member)
+    assert reply.ephemeral
+    assert reply.content == "You need the **Manage Server** permission to use this command."
+    assert (await get_settings(bot.db, emu.guild.id)).timezone == "UTC"
+
+
+async def test_the_announcer_role_may_use_announce(emu, bot):
+    emu.guild.allow_command("announce", emu.role("Watch Party"))
+    _, response = await open_post_form(emu, emu.member)
+    assert response.data["content"] == (
+        "You need the **Manage Server** permission to use this command."
+    )
+    reply = await run(emu, "settings announcer-role", {"role": "Watch Party"})
+    assert "Server Settings → Integrations" in reply.content
+    _, response = await open_post_form(emu, emu.member)
+    assert response.type == 9  # the form opened
+    await run(emu, "settings announcer-role")
+    _, response = await open_post_form(emu, emu.member)
+    assert response.type == 4 and "Manage Server" in response.data["content"]
+
+
+async def test_ping_roles_limit_what_announce_may_ping(emu, bot):
+    reply = await run(emu, "settings ping-roles add", {"role": "Watch Party"})
+    assert reply.content.startswith(f"<@&{emu.role('Watch Party').id}> may now be pinged")
+    again = await run(emu, "settings ping-roles add", {"role": "Watch Party"})
+    assert again.content.endswith("is already on the list.")
+    _, response = await open_post_form(emu, emu.admin, ping="Moderators")
+    assert "isn't one of the roles announcements may ping here" in response.data["content"]
+    _, posted = await post_now(emu, ping="Watch Party")
+    assert posted.mention_roles == [emu.role("Watch Party").id]
+    await run(emu, "settings ping-roles remove", {"role": "Watch Party"})
+    _, response = await open_post_form(emu, emu.admin, ping="Moderators")
+    assert response.type == 9
+
+
+async def test_everyone_is_pinged_only_when_allowed(emu, bot):
+    _, response = await open_post_form(emu, emu.admin, ping="@everyone")
+    assert response.data["content"].startswith("Announcements can't ping @everyone here.")
+    reply = await run(emu, "settings allow-everyone", {"state": "on"})
+    assert reply.content.startswith("Announcements may now ping @everyone")
+    _, posted = await post_now(emu, ping="@everyone")
+    assert posted.content == "@everyone"
+    assert posted.mention_everyone
+    assert emu.pinged(posted) >= {emu.member.id, emu.admin.id}
+
+
+@pytest.mark.parametrize("time", ["25:00", "8pm", "12:60", "noon"])
+async def test_quote_of_the_day_refuses_bad_times(emu, bot, time):
+    reply = await run(emu, "settings quote-of-the-day on", {"channel": "general", "time": time})
+    assert reply.ephemeral
+    assert "as a time of day. Use 24-hour `HH:MM`" in reply.content
+
+
+async def test_quote_of_the_day_refuses_a_channel_the_bot_cannot_post_in(emu, bot):
+    reply = await run(
+        emu, "settings quote-of-the-day on", {"channel": "read-only", "time": "20:00"}
+    )
+    assert reply.content.startswith(f"I can't post in <#{emu.channel('read-only').id}>")
+    off = await run(emu, "settings quote-of-the-day off")
+    assert off.content == "The quote of the day was already off."
