@@ -24,6 +24,7 @@ from bot.db.announcements import (
     Post,
     claim,
     due_announcements,
+    find_claim,
     next_attempt_at,
     record_failed,
     record_missed,
@@ -140,6 +141,14 @@ class Scheduler:
         db, now = self.bot.db, self.bot.clock.now()
         assert announcement.due_at is not None
         if now - announcement.due_at > self.grace:
+            # An earlier attempt may have reached Discord before the bot went down.
+            earlier = await find_claim(db, announcement)
+            channel = self.bot.get_channel(announcement.channel_id)
+            sent = earlier and channel and await self._find_sent(channel, announcement, earlier)
+            if earlier and sent:
+                next_due = self._next_due(announcement, now)
+                await record_sent(db, announcement, earlier, sent, now, next_due)
+                return
             log.warning(
                 "Announcement %s was due at %s: missed", announcement.id, announcement.due_at
             )

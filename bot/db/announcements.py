@@ -226,12 +226,20 @@ async def claim(db: Database, announcement: Announcement, now: datetime) -> Post
                 announcement.channel_id, now.isoformat(),
             ),
         )  # fmt: skip
-        async with conn.execute(
-            "SELECT id, announcement_id, nonce, claimed_at, message_id FROM announcement_posts"
-            " WHERE announcement_id = ? AND due_at = ?",
-            (announcement.id, due),
-        ) as rows:
-            row = await rows.fetchone()
+    return await find_claim(db, announcement)
+
+
+async def find_claim(db: Database, announcement: Announcement) -> Post | None:
+    """The claim left by an earlier attempt at the due occurrence, if there was one."""
+    if announcement.due_at is None:
+        return None
+    row = await db.fetch_one(
+        "SELECT id, announcement_id, nonce, claimed_at, message_id FROM announcement_posts"
+        " WHERE announcement_id = ? AND due_at = ?",
+        (announcement.id, announcement.due_at.isoformat()),
+    )
+    if row is None:
+        return None
     return Post(
         id=row["id"],
         announcement_id=row["announcement_id"],

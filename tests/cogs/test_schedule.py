@@ -407,3 +407,25 @@ async def test_lost_permission_fails_the_post_with_the_reason(emu, bot, clock):
         "I'm missing Send Messages in that channel (Missing Permissions)."
     )
     assert emu.requests_to("POST", f"/channels/{emu.channel('announcements').id}/messages") == []
+
+
+async def test_a_post_that_went_out_before_a_long_outage_is_not_marked_missed(emu, db, clock):
+    bot, task = await start_bot(emu, db, clock)
+    await emu.wait_for_commands(ALL_COMMANDS)
+    await confirm(emu, await schedule(emu, "in 1m"))
+    channel = emu.channel("announcements")
+    hold = emu.hold("POST", f"/channels/{channel.id}/messages", after_processing=True)
+    clock.advance(timedelta(minutes=1))
+    await asyncio.wait_for(hold.arrived, 5)
+    await stop_bot(bot, task)
+    hold.drop()
+    clock.advance(timedelta(hours=7))  # past the grace period
+    bot, task = await start_bot(emu, db, clock)
+    try:
+        await settle(bot)
+        announcement = await get_announcement(db, emu.guild.id, 1)
+        assert announcement.state == "posted"
+        assert announcement.message_id == posts(emu)[0].id
+        assert len(posts(emu)) == 1
+    finally:
+        await stop_bot(bot, task)
