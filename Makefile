@@ -20,8 +20,9 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed-run
 
+# @: without a token the sandbox's notice is the first line you see, not make's echo.
 run: $(VENV)/.installed-run
-	$(BIN)/kdrama-bot run
+	@$(BIN)/kdrama-bot run
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
