@@ -10,8 +10,9 @@ from discord.ext import commands
 
 from bot.db.people import Character, Person, get_character, get_person
 from bot.errors import UserFacingError
-from bot.formatting import bullet_lines, fit_embed, plural
+from bot.formatting import FIELD_VALUE, bullet_lines, fit_embed, plural
 from cogs.utils.lookup import name_choices, resolve_name
+from cogs.utils.paginator import Paginator, paginate_lines
 
 if TYPE_CHECKING:
     from bot.client import KdramaBot
@@ -33,6 +34,10 @@ SHOW = "Show"
 PERSON_FOOTER = "Person"
 CHARACTER_FOOTER = "Character"
 GONE = "That entry has just been removed from the database. Try again."
+MORE = "continued"
+MORE_TITLE = "{name} (continued)"
+LINES_PER_FIELD = 10
+FIELDS_PER_PAGE = 6
 
 
 def _quote_count(count: int, name: str) -> str:
@@ -41,7 +46,8 @@ def _quote_count(count: int, name: str) -> str:
     return plural(count, "quote", "quotes") + QUOTE_HINT.format(name=name)
 
 
-def person_card(person: Person) -> discord.Embed:
+def person_pages(person: Person) -> list[discord.Embed]:
+    """The person's card; a long list of roles and credits goes on to further pages."""
     embed = discord.Embed(title=person.name, colour=PERSON_COLOUR)
     if person.native_name:
         embed.add_field(name=NATIVE_NAME, value=person.native_name, inline=True)
@@ -53,19 +59,28 @@ def person_card(person: Person) -> discord.Embed:
             value=bullet_lines([f"• {item}" for item in person.known_for]),
             inline=False,
         )
-    if person.roles:
-        lines = [
-            ROLE_LINE.format(character=r.character_name, show=r.show_title) for r in person.roles
-        ]
-        embed.add_field(name=ROLES, value=bullet_lines(lines), inline=False)
-    if person.credits:
-        lines = [
-            CREDIT_LINE.format(role=c.role.capitalize(), show=c.show_title) for c in person.credits
-        ]
-        embed.add_field(name=CREDITS, value=bullet_lines(lines), inline=False)
     embed.add_field(name=QUOTES, value=_quote_count(person.quote_count, person.name), inline=False)
-    embed.set_footer(text=PERSON_FOOTER)
-    return fit_embed(embed)
+    roles = [ROLE_LINE.format(character=r.character_name, show=r.show_title) for r in person.roles]
+    credits = [
+        CREDIT_LINE.format(role=c.role.capitalize(), show=c.show_title) for c in person.credits
+    ]
+    lists = [(ROLES, roles), (CREDITS, credits)]
+    pages = [embed]
+    for name, lines in lists:
+        chunks = paginate_lines(lines, per_page=LINES_PER_FIELD, limit=FIELD_VALUE)
+        for number, chunk in enumerate(chunks):
+            page = pages[-1]
+            if len(page.fields) >= FIELDS_PER_PAGE:
+                page = discord.Embed(
+                    title=MORE_TITLE.format(name=person.name), colour=PERSON_COLOUR
+                )
+                pages.append(page)
+            page.add_field(
+                name=name if number == 0 else f"{name} ({MORE})", value=chunk, inline=False
+            )
+    for page in pages:
+        page.set_footer(text=PERSON_FOOTER)
+    return [fit_embed(page) for page in pages]
 
 
 def character_card(character: Character) -> discord.Embed:
@@ -98,13 +113,13 @@ class PeopleCog(commands.Cog):
         match = await resolve_name(self.bot.db, name)
         if match.kind == "person":
             person = await get_person(self.bot.db, match.id)
-            embed = person_card(person) if person else None
+            pages = person_pages(person) if person else None
         else:
             character = await get_character(self.bot.db, match.id)
-            embed = character_card(character) if character else None
-        if embed is None:
+            pages = [character_card(character)] if character else None
+        if pages is None:
             raise UserFacingError(GONE)
-        await interaction.response.send_message(embed=embed)
+        await Paginator.send(interaction, pages, ephemeral=False)
 
     @who.autocomplete("name")
     async def name_autocomplete(

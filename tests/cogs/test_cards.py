@@ -5,7 +5,7 @@ from bot.db.quotes import search_quotes, speaker_roles
 from bot.db.shows import list_shows, show_cast, show_credits
 from bot.db.stats import content_counts
 from cogs.about import about_card
-from cogs.people import character_card, person_card
+from cogs.people import character_card, person_pages
 from cogs.quotes import quote_card, search_pages
 from cogs.show import cast_pages, show_card
 
@@ -44,7 +44,7 @@ async def test_cast_card(db):
 
 async def test_person_card(db):
     person = await get_person(db, (await find_by_name(db, "옥택연")).id)
-    embed = person_card(person)
+    [embed] = person_pages(person)
     shown = fields(embed)
     assert embed.title == "Ok Taec-yeon"
     assert shown["Native name"] == "옥택연"
@@ -82,3 +82,21 @@ async def test_search_card_bolds_the_match(db):
 async def test_about_card_counts(db):
     embed = about_card(await content_counts(db))
     assert fields(embed)["In the database"] == "1 show · 4 people · 2 characters · 9 quotes"
+
+
+def test_a_person_with_many_roles_gets_more_pages():
+    from bot.db.people import Person, Role, ShowCredit
+
+    person = Person(
+        id=1, name="Busy Actor", native_name=None, aliases=(), known_for=(),
+        roles=tuple(Role(f"Show {n}", f"Character {n}") for n in range(70)),
+        credits=tuple(ShowCredit(f"Show {n}", "director") for n in range(5)),
+        quote_count=0,
+    )  # fmt: skip
+    pages = person_pages(person)
+    assert len(pages) == 2
+    assert pages[1].title == "Busy Actor (continued)"
+    shown = "\n".join(f.value for page in pages for f in page.fields if f.name.startswith("Roles"))
+    assert shown.count("**Character") == 70
+    assert any(f.name == "Credits" for page in pages for f in page.fields)
+    assert all(len(page) <= 6000 for page in pages)
