@@ -21,7 +21,7 @@ from bot.db.community import (
     next_pending,
     submit_quote,
 )
-from bot.db.quotes import Quote, random_quote, search_quotes, speaker_roles
+from bot.db.quotes import COUNT_CAP, Quote, random_quote, search_quotes, speaker_roles
 from bot.errors import UserFacingError, View
 from bot.formatting import excerpt, fit_embed
 from bot.scheduler import PermanentFailure
@@ -129,6 +129,8 @@ def search_pages(query: str, quotes: list[Quote], total: int) -> list[discord.Em
     title = SEARCH_TITLE.format(query=escape_markdown(query.strip()[:100]))
     if total == 1:
         footer = SEARCH_FOOTER_ONE
+    elif total >= COUNT_CAP:
+        footer = SEARCH_FOOTER_FIRST.format(count=len(quotes), total=f"{COUNT_CAP:,}+")
     elif total > len(quotes):
         footer = SEARCH_FOOTER_FIRST.format(count=len(quotes), total=total)
     else:

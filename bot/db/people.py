@@ -67,6 +67,10 @@ LEFT JOIN characters c ON c.id = n.character_id
 """
 
 
+# Ranking looks at this many matches at most, so a common fragment costs no more than a rare one.
+CANDIDATES = 500
+
+
 async def search_names(db: Database, text: str, limit: int = 25) -> list[NameMatch]:
     """People and characters with a name containing `text`, best first, each entity once.
 
@@ -82,20 +86,31 @@ async def search_names(db: Database, text: str, limit: int = 25) -> list[NameMat
     # Fetch extra rows: several names of one entity may match, and each entity is shown once.
     ranking = (folded, prefix_pattern(folded), limit * 4)
     if not folded:
+        # The index on search_text gives names in order without sorting them all.
         rows = await db.fetch_all(
-            f"{_MATCH_SELECT} WHERE n.kind = 'primary' ORDER BY name LIMIT ?", (limit,)
+            f"{_MATCH_SELECT} WHERE n.kind = 'primary' ORDER BY n.search_text LIMIT ?",
+            (limit,),
         )
     elif len(folded) >= TRIGRAM_MIN:
         rows = await db.fetch_all(
             f"{_MATCH_SELECT} WHERE n.id IN"
-            f" (SELECT rowid FROM names_fts WHERE names_fts MATCH ?) {order}",
+            f" (SELECT rowid FROM names_fts WHERE names_fts MATCH ? LIMIT {CANDIDATES}) {order}",
             (fts_phrase(folded), *ranking),
         )
     else:
+        # Too short for trigrams: names starting with it come from the index; other names
+        # containing it are read only until enough are found.
         rows = await db.fetch_all(
-            f"{_MATCH_SELECT} WHERE n.search_text LIKE ? ESCAPE '\\' {order}",
-            (contains_pattern(folded), *ranking),
+            f"{_MATCH_SELECT} WHERE n.search_text >= ? AND n.search_text < ?"
+            " ORDER BY n.search_text LIMIT ?",
+            (folded, folded + "\U0010ffff", limit * 4),
         )
+        if len(rows) < limit * 4:
+            rows += await db.fetch_all(
+                f"{_MATCH_SELECT} WHERE n.id IN (SELECT id FROM names"
+                f" WHERE search_text LIKE ? ESCAPE '\\' LIMIT {CANDIDATES}) {order}",
+                (contains_pattern(folded), *ranking),
+            )
     matches: dict[tuple[str, int], NameMatch] = {}
     for row in rows:
         kind: EntityKind = "person" if row["person_id"] is not None else "character"
@@ -118,13 +133,25 @@ async def find_by_name(db: Database, name: str) -> NameMatch | None:
 
 
 async def nearest_names(db: Database, text: str, limit: int = 3) -> list[str]:
-    """Primary names that look most like `text`, for a "did you mean" hint."""
-    rows = await db.fetch_all(_MATCH_SELECT)
+    """Primary names that look most like `text`, for a "did you mean" hint.
+
+    Candidates are the names sharing at least one trigram with the text (from the FTS index),
+    so the fuzzy comparison never has to read every name.
+    """
+    folded = fold_name(text)
+    grams = sorted({folded[i : i + TRIGRAM_MIN] for i in range(len(folded) - TRIGRAM_MIN + 1)})
+    if not grams:
+        return []
+    rows = await db.fetch_all(
+        f"{_MATCH_SELECT} WHERE n.id IN (SELECT rowid FROM names_fts WHERE names_fts MATCH ?"
+        f" LIMIT {CANDIDATES * 4})",
+        (" OR ".join(fts_phrase(gram) for gram in grams),),
+    )
     by_folded: dict[str, str] = {}
     for row in rows:
         by_folded.setdefault(fold_name(row["matched"]), row["name"])
     close = process.extract(
-        fold_name(text), list(by_folded), scorer=fuzz.ratio, limit=limit * 3, score_cutoff=60
+        folded, list(by_folded), scorer=fuzz.ratio, limit=limit * 3, score_cutoff=60
     )
     return list(dict.fromkeys(by_folded[key] for key, _score, _index in close))[:limit]
 

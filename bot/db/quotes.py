@@ -48,21 +48,24 @@ async def random_quote(
     guild_id: int | None = None,
     rng: random.Random | None = None,
 ) -> Quote | None:
-    """A uniformly random quote matching every filter given, or None when none matches.
+    """A random quote matching every filter given, or None when none matches.
 
     With `guild_id`, that server's approved community quotes are drawn from too (they have no
-    person or character, so those filters leave them out).
+    person or character, so those filters leave them out). Each draw costs a few index lookups,
+    whatever the number of quotes: without filters a random id is picked between the first and
+    the last, which is uniform while ids have no gaps (seeding keeps them dense).
     """
-    where = """
-        WHERE (:show_id IS NULL OR q.show_id = :show_id)
-          AND (:person_id IS NULL OR q.person_id = :person_id)
-          AND (:character_id IS NULL OR q.character_id = :character_id)
-    """
-    params = {
-        "show_id": show_id, "person_id": person_id, "character_id": character_id,
-        "guild_id": guild_id,
-    }  # fmt: skip
-    (curated,) = await db.fetch_one(f"SELECT count(*) FROM quotes q {where}", params)
+    rng = rng or random
+    params = {"show_id": show_id, "guild_id": guild_id}
+    filters = {"show_id": show_id, "person_id": person_id, "character_id": character_id}
+    given = {column: value for column, value in filters.items() if value is not None}
+    if given:
+        # Each filter column leads an index ending in the id, so counting and skipping are cheap.
+        where = " AND ".join(f"q.{column} = :{column}" for column in given)
+        (curated,) = await db.fetch_one(f"SELECT count(*) FROM quotes q WHERE {where}", given)
+    else:
+        first, last = await db.fetch_one("SELECT min(id), max(id) FROM quotes")
+        curated = 0 if first is None else last - first + 1
     community = 0
     if guild_id is not None and person_id is None and character_id is None:
         (community,) = await db.fetch_one(
@@ -70,25 +73,36 @@ async def random_quote(
         )
     if curated + community == 0:
         return None
-    offset = (rng or random).randrange(curated + community)
-    if offset < curated:
+    pick = rng.randrange(curated + community)
+    if pick >= curated:
         row = await db.fetch_one(
-            f"{_QUOTE_SELECT} {where} ORDER BY q.id LIMIT 1 OFFSET :offset",
-            {**params, "offset": offset},
+            f"{_COMMUNITY_SELECT} {_COMMUNITY_WHERE} ORDER BY c.id LIMIT 1 OFFSET :offset",
+            {**params, "offset": pick - curated},
         )
-        return Quote(**dict(row))
-    row = await db.fetch_one(
-        f"{_COMMUNITY_SELECT} {_COMMUNITY_WHERE} ORDER BY c.id LIMIT 1 OFFSET :offset",
-        {**params, "offset": offset - curated},
-    )
-    return Quote(**dict(row), community=True)
+        return Quote(**dict(row), community=True)
+    if given:
+        row = await db.fetch_one(
+            f"{_QUOTE_SELECT} WHERE q.id = (SELECT q.id FROM quotes q WHERE {where}"
+            " ORDER BY q.id LIMIT 1 OFFSET :offset)",
+            {**given, "offset": pick},
+        )
+    else:
+        row = await db.fetch_one(
+            f"{_QUOTE_SELECT} WHERE q.id >= :id ORDER BY q.id LIMIT 1", {"id": first + pick}
+        )
+    return None if row is None else Quote(**dict(row))
+
+
+CANDIDATES = 500
+COUNT_CAP = 1000
 
 
 async def search_quotes(
     db: Database, text: str, limit: int = 10, *, guild_id: int | None = None
 ) -> tuple[list[Quote], int]:
     """Quotes whose text contains `text` (ignoring case and punctuation), best first, and the
-    total count. Whole-word matches rank first, then word prefixes, then other substrings.
+    total count (at most COUNT_CAP). Whole-word matches rank first, then word prefixes, then
+    other substrings, among the first CANDIDATES matches.
     With `guild_id`, that server's approved community quotes are searched too.
 
     Any input is safe: the query is folded to letters, digits and spaces before it reaches FTS5.
@@ -96,17 +110,20 @@ async def search_quotes(
     folded = fold_text(text)
     if not folded:
         return [], 0
+    # Ranking looks at the first CANDIDATES matches only, and counting stops at COUNT_CAP, so
+    # a fragment found in half of a million quotes costs no more than a rare one.
     if len(folded) >= TRIGRAM_MIN:
-        curated_match = "q.id IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH :query)"
-        community_match = (
-            "c.id IN (SELECT rowid FROM community_quotes_fts"
-            " WHERE community_quotes_fts MATCH :query)"
+        curated_ids = "SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH :query"
+        community_ids = (
+            "SELECT rowid FROM community_quotes_fts WHERE community_quotes_fts MATCH :query"
         )
         query = fts_phrase(folded)
     else:
-        curated_match = "q.search_text LIKE :query ESCAPE '\\'"
-        community_match = "c.search_text LIKE :query ESCAPE '\\'"
+        curated_ids = "SELECT id FROM quotes WHERE search_text LIKE :query ESCAPE '\\'"
+        community_ids = "SELECT id FROM community_quotes WHERE search_text LIKE :query ESCAPE '\\'"
         query = contains_pattern(folded)
+    curated_match = f"q.id IN ({curated_ids} LIMIT {CANDIDATES})"
+    community_match = f"c.id IN ({community_ids} LIMIT {CANDIDATES})"
     params = {
         "query": query, "guild_id": guild_id, "show_id": None,
         "word": contains_pattern(f" {folded} "), "start": contains_pattern(f" {folded}"),
@@ -134,10 +151,11 @@ async def search_quotes(
     )
     (total,) = await db.fetch_one(
         f"""
-        SELECT (SELECT count(*) FROM quotes q WHERE {curated_match})
-             + (SELECT count(*) FROM community_quotes c {_COMMUNITY_WHERE} AND {community_match})
+        SELECT min(:cap, (SELECT count(*) FROM ({curated_ids} LIMIT :cap))
+                       + (SELECT count(*) FROM community_quotes c
+                          {_COMMUNITY_WHERE} AND c.id IN ({community_ids} LIMIT :cap)))
         """,
-        params,
+        {**params, "cap": COUNT_CAP},
     )
     quotes = [
         Quote(

@@ -43,3 +43,7 @@ CREATE TRIGGER community_quotes_au AFTER UPDATE OF search_text ON community_quot
     VALUES ('delete', old.id, old.search_text);
     INSERT INTO community_quotes_fts (rowid, search_text) VALUES (new.id, new.search_text);
 END;
+
+-- For speed at hundreds of thousands of quotes: a random quote of one show, and name prefixes.
+CREATE INDEX quotes_show ON quotes (show_id, id);
+CREATE INDEX names_search ON names (search_text);
