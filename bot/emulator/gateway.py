@@ -32,6 +32,8 @@ from .world import PRIVILEGED_INTENTS, Guild, Intents
 if TYPE_CHECKING:
     from .emulator import Emulator
 
+HEARTBEAT_ACK_DELAY = 0.02  # seconds; a typical round trip to Discord is longer still
+
 OP_DISPATCH = 0
 OP_HEARTBEAT = 1
 OP_IDENTIFY = 2
@@ -109,6 +111,7 @@ class Gateway:
         self.connections: list[Connection] = []
         self.ready_count = 0
         self.close_codes: list[int] = []  # codes the emulator closed connections with
+        self._acks: set[asyncio.Task[None]] = set()  # referenced until sent
 
     # -- public helpers ------------------------------------------------------------------
 
@@ -214,7 +217,12 @@ class Gateway:
         d = payload.get("d")
         self._record("recv", conn, payload)
         if op == OP_HEARTBEAT:
-            await self._send(conn, {"op": OP_HEARTBEAT_ACK, "d": None, "s": None, "t": None})
+            # Answered after a network-like delay, not at loopback speed: discord.py notes when
+            # it sent a heartbeat only after the send returns, and an ACK that beats that note
+            # reads as a whole heartbeat interval of latency ("Can't keep up").
+            task = asyncio.create_task(self._ack_later(conn))
+            self._acks.add(task)
+            task.add_done_callback(self._acks.discard)
         elif op == OP_IDENTIFY:
             await self._identify(conn, d)
         elif op == OP_RESUME:
@@ -385,6 +393,10 @@ class Gateway:
         session.log.append(payload)
         if session.conn is not None and not session.conn.ws.closed:
             await self._send(session.conn, payload)
+
+    async def _ack_later(self, conn: Connection) -> None:
+        await asyncio.sleep(HEARTBEAT_ACK_DELAY)
+        await self._send(conn, {"op": OP_HEARTBEAT_ACK, "d": None, "s": None, "t": None})
 
     async def _send(self, conn: Connection, payload: dict[str, Any]) -> None:
         if conn.ws.closed:
