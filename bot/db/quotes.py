@@ -64,7 +64,10 @@ async def random_quote(
         where = " AND ".join(f"q.{column} = :{column}" for column in given)
         (curated,) = await db.fetch_one(f"SELECT count(*) FROM quotes q WHERE {where}", given)
     else:
-        first, last = await db.fetch_one("SELECT min(id), max(id) FROM quotes")
+        # Two subqueries: SQLite reads min() or max() from the index end only when alone.
+        first, last = await db.fetch_one(
+            "SELECT (SELECT min(id) FROM quotes), (SELECT max(id) FROM quotes)"
+        )
         curated = 0 if first is None else last - first + 1
     community = 0
     if guild_id is not None and person_id is None and character_id is None:
