@@ -5,7 +5,7 @@ kdrama-bot sandbox    the real bot on a local, offline Discord, at a prompt or f
 kdrama-bot ask LINE   one sandbox command, its reply, then exit
 kdrama-bot invite     print the link that adds the bot to a server
 kdrama-bot doctor     check the settings, the database, the token, and the channels
-kdrama-bot db seed    (re)load data/shows/*.toml into the database
+kdrama-bot db …       validate, seed, export, back up and count the database (see bot/dbcli.py)
 kdrama-bot sync       push the slash commands to Discord now, then exit
 """
 
@@ -20,7 +20,6 @@ import stat
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 import aiohttp
 import discord
@@ -31,6 +30,7 @@ from bot.content import DataFileError, seed_database
 from bot.content.seed import show_files
 from bot.db import Database, DatabaseError, open_database
 from bot.db.stats import content_counts
+from bot.dbcli import add_db_parser, run_db_command
 from bot.doctor import run_doctor
 from bot.formatting import content_summary
 from bot.invite import invite_url
@@ -103,18 +103,14 @@ def build_parser() -> argparse.ArgumentParser:
         "doctor", help="check the settings, database, token and channels; exit 1 if any fails"
     )
     commands.add_parser("sync", help="push the slash commands to Discord now, then exit")
-    db = commands.add_parser("db", help="manage the database")
-    db_commands = db.add_subparsers(dest="db_command", metavar="DB_COMMAND", required=True)
-    seed = db_commands.add_parser("seed", help="load show data files into the database")
-    seed.add_argument(
-        "files", nargs="*", type=Path, help="data files (default: every file in SHOWS_DIR)"
-    )
+    add_db_parser(commands)
     return parser
 
 
 async def open_seeded_database(settings: Settings) -> Database:
-    """Open the database; on first start, seed it from the data files."""
-    db = await open_database(settings.database_path)
+    """Open the database, if `quick_check` passes on it; on first start, seed it from the data
+    files."""
+    db = await open_database(settings.database_path, check=True)
     try:
         if (await content_counts(db)).shows == 0:
             files = show_files(settings.shows_dir)
@@ -238,24 +234,6 @@ async def run_sync(settings: Settings) -> int:
     return EXIT_OK
 
 
-async def run_seed(settings: Settings, files: list[Path]) -> int:
-    files = files or show_files(settings.shows_dir)
-    if not files:
-        raise StartupError(f"No data files to seed: {settings.shows_dir} has no *.toml files.")
-    db = await open_database(settings.database_path)
-    try:
-        report = await seed_database(db, files)
-    except DataFileError as error:
-        print("Nothing was written. Fix these problems in the data files first:", file=sys.stderr)
-        for problem in error.errors:
-            print(f"  {problem}", file=sys.stderr)
-        return EXIT_FAILURE
-    finally:
-        await db.close()
-    print(f"Seeded {settings.database_path}: {content_summary(report)}.")
-    return EXIT_OK
-
-
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -266,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
         level = max(settings.log_level_number, logging.WARNING) if quiet else settings.log_level
         setup_logging(level, [settings.token or ""], settings.log_format)
         if args.command == "db":
-            return asyncio.run(run_seed(settings, args.files))
+            return run_db_command(settings, args)
         if args.command == "sync":
             return asyncio.run(run_sync(settings))
         if args.command == "invite":

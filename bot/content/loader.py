@@ -1,7 +1,7 @@
 """Reading and validating show data files (TOML). Every error is collected, not only the first.
 
 The format is documented in `data/README.md`. A file is turned into plain frozen dataclasses, or
-into a `DataFileError` listing each problem with its file and field; nothing is half-loaded.
+into a `DataFileError` listing each problem with its file, line and field; nothing is half-loaded.
 """
 
 from __future__ import annotations
@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from bot.content.locate import field_lines, line_of
 from bot.search import fold_name
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -26,14 +27,26 @@ MAX_LIST = 25
 CREDIT_ROLES = ("writer", "director", "executive producer", "producer", "creator")
 
 
+# tomllib ends its messages with where the problem is.
+_TOML_POSITION = re.compile(r" \(at line (\d+), column (\d+)\)$")
+
+
 @dataclass(frozen=True, slots=True)
 class DataError:
+    """One problem: `data/shows/x.toml:42 quotes[3].speaker: no person or character named …`.
+
+    `field` is a path into the file (`show.title`, `people[0].aliases[2]`), or `(file)` and
+    `(syntax)` for a file that cannot be read at all; `line` is None where no line applies.
+    """
+
     file: str
     field: str
     message: str
+    line: int | None = None
 
     def __str__(self) -> str:
-        return f"{self.file}: {self.field}: {self.message}"
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where} {self.field}: {self.message}"
 
 
 class DataFileError(Exception):
@@ -116,7 +129,8 @@ class _Checker:
         for key in value:
             if key not in allowed:
                 self.error(
-                    f"{where}.{key}", f"unknown field (expected one of: {', '.join(allowed)})"
+                    f"{where}.{key}" if where else key,
+                    f"unknown field (expected one of: {', '.join(allowed)})",
                 )
         return value
 
@@ -178,7 +192,7 @@ def parse_show(data: dict[str, Any], file: str) -> ShowData:
     """Validate one parsed TOML document; raise DataFileError with every problem in it."""
     errors: list[DataError] = []
     check = _Checker(file, errors)
-    check.table(data, "(top level)", ("show", "people", "characters", "quotes"))
+    check.table(data, "", ("show", "people", "characters", "quotes"))
     show = check.table(data.get("show"), "show", SHOW_FIELDS)
     title = check.text(show, "title", "show", required=True, limit=MAX_SHORT)
     slug = check.text(show, "slug", "show", required=False, limit=MAX_NAME)
@@ -188,6 +202,15 @@ def parse_show(data: dict[str, Any], file: str) -> ShowData:
         check.error("show.slug", "must be lower-case letters, digits and hyphens, like 'soul-mate'")
 
     names: dict[str, tuple[str, str]] = {}  # folded name -> (kind, slug), for speakers
+    first_with_slug: dict[tuple[str, str], str] = {}  # (kind, slug) -> where it was first used
+
+    def unique_slug(kind: str, key: str, entry: dict[str, Any], where: str) -> None:
+        first = first_with_slug.setdefault((kind, key), where)
+        if first != where:
+            check.error(
+                f"{where}.slug" if "slug" in entry else f"{where}.name",
+                f"has the slug {key!r}, as {first} does; give one of them another 'slug'",
+            )
 
     def claim(name: str, kind: str, key: str, where: str) -> None:
         folded = fold_name(name)
@@ -207,6 +230,7 @@ def parse_show(data: dict[str, Any], file: str) -> ShowData:
             continue
         person_slug = check.text(entry, "slug", where, required=False, limit=MAX_NAME)
         person_slug = person_slug or slugify(name)
+        unique_slug("people", person_slug, entry, where)
         native = check.text(entry, "native_name", where, required=False, limit=MAX_NAME)
         aliases = check.texts(entry, "aliases", where, limit=MAX_NAME)
         credits = check.texts(entry, "credits", where, limit=MAX_NAME)
@@ -248,6 +272,7 @@ def parse_show(data: dict[str, Any], file: str) -> ShowData:
             continue
         character_slug = check.text(entry, "slug", where, required=False, limit=MAX_NAME)
         character_slug = character_slug or slugify(name)
+        unique_slug("characters", character_slug, entry, where)
         native = check.text(entry, "native_name", where, required=False, limit=MAX_NAME)
         aliases = check.texts(entry, "aliases", where, limit=MAX_NAME)
         for alias_where, alias in [(f"{where}.name", name), (f"{where}.native_name", native)] + [
@@ -326,10 +351,6 @@ def parse_show(data: dict[str, Any], file: str) -> ShowData:
         for key in ("settings", "filmed_in", "notes")
     }
     lists["aliases"] = check.texts(show, "aliases", "show", limit=MAX_NAME)
-    for kind, entries in (("people", people), ("characters", characters)):
-        slugs = [entry.slug for entry in entries]
-        for duplicate in sorted({s for s in slugs if slugs.count(s) > 1}):
-            check.error(kind, f"two entries share the slug {duplicate!r}; give one a 'slug'")
 
     if errors:
         raise DataFileError(errors)
@@ -349,36 +370,87 @@ def parse_show(data: dict[str, Any], file: str) -> ShowData:
 
 def load_show_file(path: Path) -> ShowData:
     """Read and validate one data file."""
-    file = str(path)
-    try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except OSError as error:
-        raise DataFileError(
-            [DataError(file, "(file)", f"cannot be read: {error.strerror}")]
-        ) from None
-    except tomllib.TOMLDecodeError as error:
-        raise DataFileError([DataError(file, "(syntax)", f"is not valid TOML: {error}")]) from None
-    except UnicodeDecodeError:
-        raise DataFileError([DataError(file, "(file)", "is not UTF-8 text")]) from None
-    return parse_show(data, file)
+    return load_show_files([path])[0]
 
 
 def load_show_files(paths: Iterable[Path]) -> list[ShowData]:
-    """Validate every file; raise one DataFileError with all their errors if any is invalid."""
+    """Validate every file; raise one DataFileError with all their errors if any is invalid.
+
+    The errors come file by file, in the order given, and by line within a file.
+    """
     shows: list[ShowData] = []
-    errors: list[DataError] = []
-    for path in paths:
-        try:
-            shows.append(load_show_file(path))
-        except DataFileError as error:
-            errors.extend(error.errors)
-    slugs = [show.slug for show in shows]
-    for show in shows:
-        if slugs.count(show.slug) > 1:
-            errors.append(
-                DataError(show.file, "show.slug", f"{show.slug!r} is used by another file")
-            )
-    if errors:
-        raise DataFileError(errors)
+    errors: dict[str, list[DataError]] = {}
+    texts: dict[str, str] = {}
+    for path in dict.fromkeys(paths):  # a file named twice is read once
+        file = str(path)
+        show, errors[file], texts[file] = _read(path)
+        if show is not None:
+            shows.append(show)
+    for error in _across_files(shows):
+        errors[error.file].append(error)
+    found: list[DataError] = []
+    for file, in_file in errors.items():
+        if in_file:  # only then are lines looked for: that takes as long as parsing the file
+            lines = field_lines(texts[file])
+            located = [replace(e, line=e.line or line_of(e.field, lines)) for e in in_file]
+            found += sorted(located, key=lambda error: error.line or 0)
+    if found:
+        raise DataFileError(found)
     return shows
+
+
+def _read(path: Path) -> tuple[ShowData | None, list[DataError], str]:
+    """One file as (its show or None, its errors, its text)."""
+    file = str(path)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except OSError as error:
+        return None, [DataError(file, "(file)", f"cannot be read: {error.strerror}")], ""
+    except UnicodeDecodeError as error:
+        line = error.object.count(b"\n", 0, error.start) + 1
+        return None, [DataError(file, "(file)", "is not UTF-8 text", line)], ""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message, position = str(error), _TOML_POSITION.search(str(error))
+        if position:
+            message = f"{message[: position.start()]} (column {position[2]})"
+        line = int(position[1]) if position else None
+        return None, [DataError(file, "(syntax)", f"is not valid TOML: {message}", line)], text
+    try:
+        return parse_show(data, file), [], text
+    except DataFileError as error:
+        return None, error.errors, text
+
+
+# One row of `people` holds these for every show the person is in; credits are per show.
+_SHARED_PERSON_FIELDS = ("name", "native_name", "aliases", "known_for")
+
+
+def _across_files(shows: list[ShowData]) -> list[DataError]:
+    """What no one file shows: a slug two shows share, a person described two ways."""
+    errors = []
+    first_show: dict[str, ShowData] = {}
+    first_person: dict[str, tuple[ShowData, PersonData]] = {}
+    for show in shows:
+        other = first_show.setdefault(show.slug, show)
+        if other is not show:
+            errors.append(
+                DataError(show.file, "show.slug", f"{show.slug!r} is used by {other.file} too")
+            )
+        for index, person in enumerate(show.people):
+            other_show, other = first_person.setdefault(person.slug, (show, person))
+            differ = [
+                key for key in _SHARED_PERSON_FIELDS if getattr(person, key) != getattr(other, key)
+            ]
+            if differ:
+                errors.append(
+                    DataError(
+                        show.file,
+                        f"people[{index}].{differ[0]}",
+                        f"{person.slug!r} is also in {other_show.file}, with a different "
+                        f"{' and '.join(differ)}; a person's name, native_name, aliases and "
+                        "known_for must be the same in every file",
+                    )
+                )
+    return errors

@@ -7,6 +7,7 @@ the same files twice changes nothing, and ids that other tables refer to survive
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,19 +30,38 @@ def show_files(directory: Path) -> list[Path]:
     return sorted(directory.glob("*.toml"))
 
 
-async def seed_database(db: Database, files: list[Path]) -> SeedReport:
-    """Validate every file first (raising DataFileError), then import them all or nothing."""
-    shows = load_show_files(files)
-    async with db.transaction() as conn:
-        for show in shows:
-            await _seed_show(conn, show)
-        await conn.execute(_DELETE_ORPHAN_PEOPLE)
+# Called with a show and how many of its quotes are imported: every PROGRESS_EVERY quotes, and
+# once when the whole show is (then the count is all its quotes).
+Progress = Callable[[ShowData, int], None]
+PROGRESS_EVERY = 1000
+
+
+def summarise(shows: list[ShowData]) -> SeedReport:
+    """The counts of validated shows; a person in several shows counts once."""
     return SeedReport(
         shows=len(shows),
         people=len({person.slug for show in shows for person in show.people}),
         characters=sum(len(show.characters) for show in shows),
         quotes=sum(len(show.quotes) for show in shows),
     )
+
+
+async def seed_database(
+    db: Database, files: list[Path], *, progress: Progress | None = None
+) -> SeedReport:
+    """Validate every file first (raising DataFileError), then import them all or nothing."""
+    return await seed_shows(db, load_show_files(files), progress=progress)
+
+
+async def seed_shows(
+    db: Database, shows: list[ShowData], *, progress: Progress | None = None
+) -> SeedReport:
+    """Import validated shows in one transaction: all of them, or (on any error) nothing."""
+    async with db.transaction() as conn:
+        for show in shows:
+            await _seed_show(conn, show, progress)
+        await conn.execute(_DELETE_ORPHAN_PEOPLE)
+    return summarise(shows)
 
 
 async def _one(conn: aiosqlite.Connection, sql: str, params: tuple) -> aiosqlite.Row:
@@ -93,7 +113,6 @@ ON CONFLICT (show_id, text) DO UPDATE SET
     position = excluded.position, person_id = excluded.person_id,
     character_id = excluded.character_id, speaker_name = excluded.speaker_name,
     context = excluded.context, search_text = excluded.search_text
-RETURNING id
 """
 
 _DELETE_ORPHAN_PEOPLE = """
@@ -115,7 +134,7 @@ def _json(values: tuple[str, ...]) -> str:
     return json.dumps(list(values), ensure_ascii=False)
 
 
-async def _seed_show(conn: aiosqlite.Connection, show: ShowData) -> None:
+async def _seed_show(conn: aiosqlite.Connection, show: ShowData, progress: Progress | None) -> None:
     (show_id,) = await _one(
         conn,
         _UPSERT_SHOW,
@@ -157,21 +176,26 @@ async def _seed_show(conn: aiosqlite.Connection, show: ShowData) -> None:
             lambda row, character_id=character_id: (*row, character_id),
         )
 
-    quote_ids = []
-    for position, quote in enumerate(show.quotes):
-        (quote_id,) = await _one(
-            conn,
-            _UPSERT_QUOTE,
-            (
-                show_id, position, quote.text,
-                person_ids[quote.person] if quote.person else None,
-                character_ids[quote.character] if quote.character else None,
-                quote.speaker_name, quote.context, fold_text(quote.text),
-            ),
-        )  # fmt: skip
-        quote_ids.append(quote_id)
-    # Stale quotes go before stale characters: a quote may refer to one.
-    await _delete_missing(conn, "quotes", show_id, quote_ids)
+    rows = [
+        (
+            show_id, position, quote.text,
+            person_ids[quote.person] if quote.person else None,
+            character_ids[quote.character] if quote.character else None,
+            quote.speaker_name, quote.context, fold_text(quote.text),
+        )
+        for position, quote in enumerate(show.quotes)
+    ]  # fmt: skip
+    # In batches: one trip to SQLite's thread for each, and progress reported after each.
+    for start in range(0, len(rows), PROGRESS_EVERY):
+        await conn.executemany(_UPSERT_QUOTE, rows[start : start + PROGRESS_EVERY])
+        if progress and start + PROGRESS_EVERY < len(rows):
+            progress(show, start + PROGRESS_EVERY)
+    # Stale quotes go before stale characters: a quote may refer to one. (Found here rather than
+    # with NOT IN: a show may have more quotes than a statement may have parameters.)
+    texts = {quote.text for quote in show.quotes}
+    stored = await _all(conn, "SELECT id, text FROM quotes WHERE show_id = ?", (show_id,))
+    stale = [(quote_id,) for quote_id, text in stored if text not in texts]
+    await conn.executemany("DELETE FROM quotes WHERE id = ?", stale)
     await _delete_missing(conn, "characters", show_id, list(character_ids.values()))
 
     credits = [
@@ -188,6 +212,8 @@ async def _seed_show(conn: aiosqlite.Connection, show: ShowData) -> None:
         "INSERT INTO credits (person_id, role, position, show_id) VALUES (?, ?, ?, ?)",
         lambda row: (*row, show_id),
     )
+    if progress:
+        progress(show, len(show.quotes))
 
 
 async def _delete_missing(conn: aiosqlite.Connection, table: str, show_id: int, keep: list[int]):

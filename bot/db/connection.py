@@ -22,6 +22,54 @@ class DatabaseError(Exception):
     """The database file cannot be used; the message names the file and what to do."""
 
 
+# SQLite's primary result codes that mean the file itself is damaged, not merely out of reach.
+_DAMAGE_CODES = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+
+DAMAGED = "The database file {path} is damaged ({detail}). kdrama-bot will not use it."
+UNREADABLE = (
+    "The database file {path} cannot be used: {detail}. Check that the user running kdrama-bot "
+    "(the unit's User= under systemd) may read and write it, its folder, and its -wal and -shm "
+    "files, and that the disk is not full. If the file itself is damaged, restore it."
+)
+RESTORE = (
+    " To restore it: stop the bot; move {path} aside, with its -wal and -shm files if they are "
+    "there; copy a backup in its place: one made with `kdrama-bot db backup`, or the one an "
+    "upgrade leaves next to it ({name}.before-vN.bak). With no backup, moving it aside is enough: "
+    "the bot creates a new database from SHOWS_DIR, without the servers' settings, community "
+    "quotes and announcements."
+)
+
+
+def is_damage(error: BaseException) -> bool:
+    """Whether SQLite refused a file because it is damaged (rather than out of reach)."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF in _DAMAGE_CODES
+
+
+def unusable(path: Path, error: sqlite3.Error | OSError) -> DatabaseError:
+    """What to tell the admin when SQLite refuses the file: damaged, or out of reach."""
+    template = DAMAGED if is_damage(error) else UNREADABLE
+    return DatabaseError(
+        template.format(path=path, detail=error) + RESTORE.format(path=path, name=path.name)
+    )
+
+
+async def quick_check(conn: aiosqlite.Connection, path: Path) -> None:
+    """Raise DatabaseError, naming the file and how to restore it, unless it passes SQLite's
+    `PRAGMA quick_check` (every page and index entry well-formed; roughly a second per 500 MB)."""
+    try:
+        async with conn.execute("PRAGMA quick_check") as cursor:
+            found = [row[0] for row in await cursor.fetchall()]
+    except sqlite3.DatabaseError as error:  # damage bad enough to stop the check itself
+        found = [str(error)]
+    if found != ["ok"]:
+        problems = "; ".join(found[:3]) + (" …" if len(found) > 3 else "")
+        detail = f"PRAGMA quick_check found: {problems}"
+        raise DatabaseError(
+            DAMAGED.format(path=path, detail=detail) + RESTORE.format(path=path, name=path.name)
+        )
+
+
 def migrations() -> list[tuple[int, str, str]]:
     """The packaged migrations as (version, file name, SQL), in order."""
     found = []
@@ -156,27 +204,30 @@ class Database:
         await self.conn.close()
 
 
-async def open_database(path: Path | str) -> Database:
-    """Open (creating if needed) and migrate the database; the caller owns and closes it."""
+async def open_database(path: Path | str, *, check: bool = False) -> Database:
+    """Open (creating if needed) and migrate the database; the caller owns and closes it.
+
+    With `check`, an existing file must first pass `quick_check`: the bot never starts on a
+    damaged database, nor migrates one.
+    """
     path = Path(path)
     try:
         if str(path) != ":memory:":
             path.parent.mkdir(parents=True, exist_ok=True)
         conn = await aiosqlite.connect(path, isolation_level=None)
     except (OSError, sqlite3.Error) as error:
-        raise DatabaseError(f"cannot open the database file {path}: {error}") from error
+        raise unusable(path, error) from error
     try:
         conn.row_factory = aiosqlite.Row
         await conn.execute("PRAGMA foreign_keys = ON")
         await conn.execute("PRAGMA journal_mode = WAL")
         await conn.execute("PRAGMA busy_timeout = 5000")
+        if check:
+            await quick_check(conn, path)
         await migrate(conn, None if str(path) == ":memory:" else path)
     except sqlite3.DatabaseError as error:
         await conn.close()
-        raise DatabaseError(
-            f"cannot use the database file {path}: {error}. If it is damaged, restore it from a "
-            f"backup, or move it away and run `kdrama-bot db seed` to create a new one."
-        ) from error
+        raise unusable(path, error) from error
     except BaseException:
         await conn.close()
         raise

@@ -15,6 +15,7 @@ import pytest
 
 from bot.invite import invite_url
 from bot.settings import MISSING_TOKEN_HELP, REJECTED_TOKEN_HELP
+from tests.bot.db.test_connection import damage_pages
 from tests.conftest import ROOT
 from tests.harness import ALL_COMMANDS
 
@@ -145,12 +146,56 @@ async def test_db_seed_is_idempotent(tmp_path):
 async def test_db_seed_reports_every_error_and_writes_nothing(tmp_path):
     broken = tmp_path / "broken.toml"
     broken.write_text('[show]\ntitle = "X"\n[[quotes]]\ntext = "Hi"\nspeaker = "Jo Han"\n')
-    code, _, stderr = await run(tmp_path, "db", "seed", str(broken))
-    assert code == 1
-    assert f"{broken}: show.premise: is required" in stderr
-    assert f"{broken}: quotes[0].speaker: no person or character named 'Jo Han'" in stderr
-    with sqlite3.connect(tmp_path / "kdrama.db") as conn:
-        assert conn.execute("SELECT count(*) FROM shows").fetchone() == (0,)
+    code, stdout, stderr = await run(tmp_path, "db", "seed", str(broken))
+    assert (code, stdout) == (1, "")
+    assert stderr == (
+        f"{broken}:1 show.premise: is required\n"
+        f"{broken}:3 quotes[0].context: is required\n"
+        f"{broken}:5 quotes[0].speaker: no person or character named 'Jo Han'\n"
+        "3 problems; nothing was written.\n"
+    )
+    assert not (tmp_path / "kdrama.db").exists()
+
+
+async def test_db_validate_exits_0_with_a_summary_or_1_with_every_problem(tmp_path):
+    code, stdout, stderr = await run(tmp_path, "db", "validate")
+    assert (code, stdout, stderr) == (
+        0,
+        "1 file is valid: 1 show, 4 people, 2 characters, 9 quotes.\n",
+        "",
+    )
+    broken = tmp_path / "broken.toml"
+    broken.write_text('[show]\ntitle = "X"\npremise = "P"\nplatform = 4\n')
+    code, stdout, stderr = await run(tmp_path, "db", "validate", str(broken), str(tmp_path / "no"))
+    assert (code, stdout) == (1, "")
+    assert stderr == (
+        f"{broken}:4 show.platform: must be text, not int\n"
+        f"{tmp_path / 'no'} (file): cannot be read: No such file or directory\n"
+        "2 problems in 2 of 2 files.\n"
+    )
+    assert not (tmp_path / "kdrama.db").exists()
+
+
+async def test_db_export_backup_and_stats(tmp_path):
+    assert (await run(tmp_path, "db", "seed"))[0] == 0
+    code, stdout, stderr = await run(tmp_path, "db", "export", "shows")
+    assert (code, stderr) == (0, "")
+    assert stdout == (
+        "shows/soul-mate.toml: 4 people, 2 characters, 9 quotes\n"
+        f"Exported 1 show from {tmp_path / 'kdrama.db'}.\n"
+    )
+    code, stdout, stderr = await run(tmp_path, "db", "backup", "copy.db")
+    assert (code, stderr) == (0, "")
+    assert stdout.startswith(f"Backed up {tmp_path / 'kdrama.db'} to copy.db (")
+    code, stdout, stderr = await run(tmp_path, "db", "backup", "copy.db")
+    assert (code, stdout) == (1, "")
+    assert stderr.startswith("copy.db already exists, so nothing was written.")
+    code, stdout, stderr = await run(tmp_path, "db", "stats")
+    assert (code, stderr) == (0, "")
+    assert "Soul Mate       4           2       9\n" in stdout
+    with sqlite3.connect(tmp_path / "copy.db") as copy:
+        assert copy.execute("SELECT count(*) FROM quotes").fetchone() == (9,)
+    copy.close()
 
 
 @pytest.mark.parametrize("args", [["--version"], ["run", "--help"]])
@@ -166,6 +211,18 @@ async def test_a_damaged_database_is_named_and_the_bot_does_not_start(emu, tmp_p
     assert code == 2
     assert str(tmp_path / "kdrama.db") in stderr
     assert "Traceback" not in stderr
+    assert emu.requests == []
+
+
+async def test_a_database_that_fails_quick_check_stops_the_start(emu, tmp_path):
+    path = tmp_path / "kdrama.db"
+    assert (await run(tmp_path, "db", "seed"))[0] == 0
+    damage_pages(path, range(10, 20))
+    for command in ("run", "sync"):
+        code, stdout, stderr = await run(tmp_path, command, **emulator_settings(emu))
+        assert (code, stdout) == (2, "")
+        assert stderr.startswith(f"The database file {path} is damaged (PRAGMA quick_check found")
+        assert "`kdrama-bot db backup`" in stderr and "Traceback" not in stderr
     assert emu.requests == []
 
 

@@ -2,8 +2,17 @@ import tomllib
 
 import pytest
 
-from bot.content.loader import DataFileError, load_show_file, load_show_files, parse_show
-from tests.conftest import FICTIONAL, SOUL_MATE
+from bot.content.loader import (
+    CHARACTER_FIELDS,
+    PERSON_FIELDS,
+    QUOTE_FIELDS,
+    SHOW_FIELDS,
+    DataFileError,
+    load_show_file,
+    load_show_files,
+    parse_show,
+)
+from tests.conftest import FICTIONAL, ROOT, SOUL_MATE
 
 
 def test_soul_mate_file_holds_every_fact():
@@ -96,7 +105,10 @@ def test_wrong_types_and_duplicates_are_errors():
     assert "show.title: must be text, not int" in found
     assert "show.premise: must not be empty" in found
     assert "show.settings: must be a list of text" in found
-    assert "people: two entries share the slug 'same'; give one a 'slug'" in found
+    assert (
+        "people[1].name: has the slug 'same', as people[0] does; give one of them another "
+        "'slug'" in found
+    )
     assert "quotes[0].source: give 'speaker' or 'source', not both" in found
 
 
@@ -131,9 +143,139 @@ def test_invalid_toml_names_the_file(tmp_path):
 def test_two_files_with_one_slug_are_refused(tmp_path):
     copy = tmp_path / "copy.toml"
     copy.write_bytes(SOUL_MATE.read_bytes())
-    with pytest.raises(DataFileError, match="'soul-mate' is used by another file"):
+    with pytest.raises(DataFileError) as raised:
         load_show_files([SOUL_MATE, copy])
+    [error] = raised.value.errors
+    assert str(error) == f"{copy}:5 show.slug: 'soul-mate' is used by {SOUL_MATE} too"
+
+
+def load_errors(*paths) -> list[str]:
+    with pytest.raises(DataFileError) as raised:
+        load_show_files(paths)
+    return [str(error) for error in raised.value.errors]
+
+
+def test_every_error_has_its_file_line_and_field(tmp_path):
+    path = tmp_path / "x.toml"
+    path.write_text(
+        """# A made-up show with a mistake of each kind.
+[show]
+title = "Broken Fiction"
+colour = "red"
+settings = [
+  "Nowhere",
+  42,
+]
+
+[[people]]
+name = "Kim Example"
+credits = ["caterer"]
+
+[[people]]
+name = "kim example"
+
+[[characters]]
+name = "Hero"
+played_by = ["Nobody"]
+
+[[quotes]]
+speaker = "Jo Han"
+context = "Made up"
+text = "Hello"
+
+[[quotes]]
+text = \"\"\"A
+multi-line one\"\"\"
+
+[extra]
+x = 1
+""",
+        encoding="utf-8",
+    )
+    assert load_errors(path) == [
+        f"{path}:2 show.premise: is required",
+        f"{path}:4 show.colour: unknown field (expected one of: slug, title, native_title, "
+        "aliases, platform, format, premise, synopsis, origin, settings, filmed_in, notes)",
+        f"{path}:7 show.settings[1]: must be non-empty text",
+        f"{path}:12 people[0].credits[0]: unknown role 'caterer' (expected one of: writer, "
+        "director, executive producer, producer, creator)",
+        f"{path}:15 people[1].name: has the slug 'kim-example', as people[0] does; give one of "
+        "them another 'slug'",
+        f"{path}:19 characters[0].played_by[0]: no person named 'Nobody'",
+        f"{path}:22 quotes[0].speaker: no person or character named 'Jo Han'",
+        f"{path}:26 quotes[1].context: is required",
+        f"{path}:26 quotes[1].speaker: is required (or 'source', for a speaker who is not a "
+        "person)",
+        f"{path}:30 extra: unknown field (expected one of: show, people, characters, quotes)",
+    ]
+
+
+def test_the_errors_of_several_files_come_file_by_file(tmp_path):
+    first, second = tmp_path / "b.toml", tmp_path / "a.toml"
+    first.write_text('[show]\ntitle = "B"\n', encoding="utf-8")
+    second.write_text('[show]\npremise = "P"\n', encoding="utf-8")
+    assert load_errors(first, second, first) == [
+        f"{first}:1 show.premise: is required",
+        f"{second}:1 show.title: is required",
+    ]
+
+
+def test_files_that_cannot_be_read_say_why_and_where(tmp_path):
+    syntax, binary = tmp_path / "syntax.toml", tmp_path / "binary.toml"
+    syntax.write_text('[show]\ntitle = "X"\npremise = "P\n', encoding="utf-8")
+    binary.write_bytes(b'[show]\ntitle = "\xff"\n')
+    assert load_errors(syntax, binary, tmp_path / "missing.toml") == [
+        f"{syntax}:3 (syntax): is not valid TOML: Illegal character '\\n' (column 13)",
+        f"{binary}:2 (file): is not UTF-8 text",
+        f"{tmp_path / 'missing.toml'} (file): cannot be read: No such file or directory",
+    ]
+
+
+def test_a_person_in_two_files_is_described_the_same_in_both(tmp_path):
+    sequel = tmp_path / "sequel.toml"
+    sequel.write_text(
+        """[show]
+title = "The Fictional Bakery 2"
+premise = "Made up for the tests."
+
+[[people]]
+name = "Yoon Ha-neul"
+aliases = ["Sky"]
+credits = ["director"]
+""",
+        encoding="utf-8",
+    )
+    assert load_errors(FICTIONAL, sequel) == [
+        f"{sequel}:5 people[0].native_name: 'yoon-ha-neul' is also in {FICTIONAL}, with a "
+        "different native_name and aliases; a person's name, native_name, aliases and known_for "
+        "must be the same in every file"
+    ]
 
 
 def test_fixture_show_is_valid():
     assert load_show_file(FICTIONAL).title == "The Fictional Bakery"
+
+
+def test_the_example_in_data_readme_is_valid_and_every_field_is_documented(tmp_path):
+    readme = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "example.toml"
+    path.write_text(example, encoding="utf-8")
+    show = load_show_file(path)
+    assert show.title == "The Moonlit Noodle Stand"
+    assert [quote.speaker_name for quote in show.quotes] == [
+        "Cook Han",
+        "Yeon Bit-na",
+        "The imaginary streaming service",
+    ]
+    used = tomllib.loads(example)
+    for table, fields in [
+        ("show", SHOW_FIELDS),
+        ("people", PERSON_FIELDS),
+        ("characters", CHARACTER_FIELDS),
+        ("quotes", QUOTE_FIELDS),
+    ]:
+        entries = used[table] if isinstance(used[table], list) else [used[table]]
+        assert {key for entry in entries for key in entry} == set(fields), table
+        for field in fields:
+            assert f"`{field}`" in readme, field

@@ -71,3 +71,40 @@ async def test_search_indexes_follow_edits(empty_db, tmp_path):
     assert (await search_quotes(empty_db, "kindred"))[1] == 1
     assert [m.name for m in await search_names(empty_db, "okcat")] == ["Ok Taec-yeon"]
     assert [m.matched for m in await search_names(empty_db, "taecyeon")] != ["Taecyeon"]
+
+
+def many_quotes_file(path, count: int):
+    """A made-up show with `count` generated quotes."""
+    lines = ['[show]\ntitle = "Generated Fiction"\npremise = "Made up for the tests."\n']
+    lines.append('[[people]]\nname = "Speaker One"\n')
+    for number in range(count):
+        lines.append(
+            f'[[quotes]]\nspeaker = "Speaker One"\ncontext = "Generated"\n'
+            f'text = "Generated line {number}."\n'
+        )
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+async def test_progress_is_reported_every_thousand_quotes_and_at_each_show(empty_db, tmp_path):
+    many = many_quotes_file(tmp_path / "many.toml", 2500)
+    calls = []
+    await seed_database(
+        empty_db, [SOUL_MATE, many], progress=lambda show, done: calls.append((show.title, done))
+    )
+    assert calls == [
+        ("Soul Mate", 9),
+        ("Generated Fiction", 1000),
+        ("Generated Fiction", 2000),
+        ("Generated Fiction", 2500),
+    ]
+    assert (await content_counts(empty_db)).quotes == 2509
+
+
+async def test_quotes_dropped_from_a_large_file_are_removed(empty_db, tmp_path):
+    many = many_quotes_file(tmp_path / "many.toml", 2500)
+    await seed_database(empty_db, [many])
+    many_quotes_file(many, 1200)
+    await seed_database(empty_db, [many])
+    assert (await content_counts(empty_db)).quotes == 1200
+    assert (await search_quotes(empty_db, "line 2499"))[1] == 0

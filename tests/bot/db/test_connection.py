@@ -2,8 +2,10 @@ import sqlite3
 
 import pytest
 
+from bot.content import seed_database
 from bot.db import DatabaseError, connection, open_database
 from bot.db.connection import migrations, schema_version
+from tests.conftest import SOUL_MATE
 
 
 async def test_new_database_is_migrated_with_wal_and_foreign_keys(tmp_path):
@@ -138,3 +140,62 @@ async def test_a_failed_backup_leaves_the_database_unchanged(tmp_path, monkeypat
     assert "No space left on device" in str(raised.value)
     assert [p.name for p in tmp_path.iterdir() if ".bak" in p.name] == []
     assert user_version(path) == current
+
+
+def damage_pages(path, pages: range) -> None:
+    """Overwrite the b-tree page headers of `pages` (4 KiB each), as a failing disk might."""
+    data = bytearray(path.read_bytes())
+    for page in pages:
+        data[(page - 1) * 4096 : (page - 1) * 4096 + 8] = b"\x0d\x00\x00\xff\xff\x00\x00\x00"
+    path.write_bytes(bytes(data))
+
+
+@pytest.fixture
+async def damaged(tmp_path):
+    """A seeded database whose pages 10 to 19 are damaged: SQLite still opens it."""
+    path = tmp_path / "kdrama.db"
+    db = await open_database(path)
+    await seed_database(db, [SOUL_MATE])
+    await db.close()
+    damage_pages(path, range(10, 20))
+    return path
+
+
+async def test_quick_check_refuses_a_damaged_database_and_says_how_to_restore(damaged):
+    with pytest.raises(DatabaseError) as raised:
+        await open_database(damaged, check=True)
+    message = str(raised.value)
+    assert message.startswith(f"The database file {damaged} is damaged (PRAGMA quick_check found:")
+    assert "kdrama-bot will not use it" in message
+    assert "`kdrama-bot db backup`" in message
+    assert f"move {damaged} aside, with its -wal and -shm files" in message
+    assert "kdrama.db.before-vN.bak" in message
+
+
+async def test_without_check_a_damaged_database_still_opens(damaged):
+    # The doctor and the sandbox open it this way: they report or copy, and decide themselves.
+    db = await open_database(damaged)
+    await db.close()
+
+
+async def test_quick_check_passes_on_a_healthy_database(db):
+    await connection.quick_check(db.conn, db.path)
+
+
+async def test_an_unreadable_database_file_is_named_with_what_to_check(tmp_path):
+    (tmp_path / "kdrama.db").mkdir()
+    with pytest.raises(DatabaseError) as raised:
+        await open_database(tmp_path / "kdrama.db", check=True)
+    message = str(raised.value)
+    assert message.startswith(f"The database file {tmp_path / 'kdrama.db'} cannot be used:")
+    assert "may read and write it" in message and "`kdrama-bot db backup`" in message
+
+
+def test_damage_is_told_apart_from_other_errors():
+    corrupt = sqlite3.DatabaseError("database disk image is malformed")
+    corrupt.sqlite_errorcode = sqlite3.SQLITE_CORRUPT
+    busy = sqlite3.OperationalError("database is locked")
+    busy.sqlite_errorcode = sqlite3.SQLITE_BUSY
+    assert connection.is_damage(corrupt)
+    assert not connection.is_damage(busy)
+    assert not connection.is_damage(OSError("no space"))
