@@ -29,13 +29,12 @@ from bot.client import KdramaBot, point_discord_at
 from bot.content import DataFileError, seed_database
 from bot.content.seed import show_files
 from bot.db import Database, DatabaseError, open_database
+from bot.db.connection import check_file, is_current
 from bot.db.stats import content_counts
 from bot.dbcli import add_db_parser, run_db_command
-from bot.doctor import run_doctor
 from bot.formatting import content_summary
 from bot.invite import invite_url
 from bot.logs import setup_logging
-from bot.sandbox.terminal import SandboxError, run_sandbox
 from bot.settings import (
     MISSING_TOKEN_HELP,
     REJECTED_TOKEN_HELP,
@@ -107,10 +106,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-async def open_seeded_database(settings: Settings) -> Database:
-    """Open the database, if `quick_check` passes on it; on first start, seed it from the data
-    files."""
-    db = await open_database(settings.database_path, check=True)
+async def open_seeded_database(
+    settings: Settings, *, check: bool = True
+) -> tuple[Database, asyncio.Task[None] | None]:
+    """Open the database (seeding it on first start), and the `quick_check` of its file.
+
+    A database that needs no migration is checked on a connection of its own while the bot logs
+    in, and the caller awaits the returned task before connecting to the gateway; one that needs
+    migrating is checked first, so a damaged file is never migrated.
+    """
+    path = settings.database_path
+    in_background = check and await is_current(path)
+    db = await open_database(path, check=check and not in_background)
+    check_task = asyncio.create_task(check_file(path)) if in_background else None
     try:
         if (await content_counts(db)).shows == 0:
             files = show_files(settings.shows_dir)
@@ -118,9 +126,11 @@ async def open_seeded_database(settings: Settings) -> Database:
                 report = await seed_database(db, files)
                 log.info("Seeded a new database: %s", content_summary(report))
     except BaseException:
+        if check_task is not None:
+            check_task.cancel()
         await db.close()
         raise
-    return db
+    return db, check_task
 
 
 def unreachable(settings: Settings, error: Exception) -> str:
@@ -136,9 +146,11 @@ async def logged_in_bot(settings: Settings, *, sync_on_start: bool) -> AsyncIter
     """The bot, logged in over REST (not yet on the gateway), with its database open."""
     token = settings.require_token()
     point_discord_at(settings.api_base, settings.gateway_url)
-    db = await open_seeded_database(settings)
+    db, check_task = await open_seeded_database(settings)
     try:
-        async with KdramaBot(settings=settings, db=db, sync_on_start=sync_on_start) as bot:
+        async with KdramaBot(
+            settings=settings, db=db, sync_on_start=sync_on_start, startup_check=check_task
+        ) as bot:
             try:
                 await bot.login(token)
             except discord.LoginFailure:
@@ -147,6 +159,8 @@ async def logged_in_bot(settings: Settings, *, sync_on_start: bool) -> AsyncIter
                 raise StartupError(unreachable(settings, error)) from None
             yield bot
     finally:
+        if check_task is not None and not check_task.done():
+            check_task.cancel()
         await db.close()
 
 
@@ -201,7 +215,19 @@ def run_or_sandbox(settings: Settings, no_sandbox: bool) -> int:
     if no_sandbox or not stdin_may_be_a_person():
         raise SettingsError(MISSING_TOKEN_HELP)
     print(STARTING_SANDBOX, file=sys.stderr, flush=True)
-    return run_sandbox(settings)
+    return sandbox(settings)
+
+
+def sandbox(settings: Settings, line: str | None = None, user: str = "member") -> int:
+    # Imported here: the sandbox brings the emulator and rich, which the bot itself never needs
+    # and which would slow every start of the bot.
+    from bot.sandbox.terminal import SandboxError, run_sandbox
+
+    try:
+        return run_sandbox(settings) if line is None else run_sandbox(settings, line, user)
+    except SandboxError as error:
+        print(error, file=sys.stderr)
+        return EXIT_FAILURE
 
 
 async def run_invite(settings: Settings) -> int:
@@ -238,6 +264,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "doctor":
+            from bot.doctor import run_doctor  # only the doctor needs it (and rich)
+
             return asyncio.run(run_doctor())
         settings = load_settings()
         quiet = args.command in ("invite", "sandbox", "ask")
@@ -250,16 +278,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "invite":
             return asyncio.run(run_invite(settings))
         if args.command == "sandbox":
-            return run_sandbox(settings)
+            return sandbox(settings)
         if args.command == "ask":
-            return run_sandbox(settings, args.line, args.user)
+            return sandbox(settings, args.line, args.user)
         return run_or_sandbox(settings, getattr(args, "no_sandbox", False))
     except (SettingsError, StartupError, DatabaseError) as error:
         print(error, file=sys.stderr)
         return EXIT_CONFIG
-    except SandboxError as error:
-        print(error, file=sys.stderr)
-        return EXIT_FAILURE
     except DataFileError as error:
         print("The show data files have problems, so the bot did not start:", file=sys.stderr)
         for problem in error.errors:

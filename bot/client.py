@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import discord
@@ -48,6 +49,7 @@ class KdramaBot(commands.Bot):
         sync_on_start: bool = True,
         extensions: tuple[str, ...] = EXTENSIONS,
         guild_ready_timeout: float = 2.0,
+        startup_check: asyncio.Task[None] | None = None,
     ) -> None:
         # The bot never joins voice: discord.py's warnings about missing voice libraries are noise.
         discord.VoiceClient.warn_nacl = False
@@ -68,10 +70,15 @@ class KdramaBot(commands.Bot):
         self.clock = clock or SystemClock()
         self.sync_on_start = sync_on_start
         self.extensions_to_load = extensions
+        # A check (the database's quick_check) that runs during login and must pass before the
+        # bot changes anything in Discord or goes online.
+        self.startup_check = startup_check
         # Before the extensions load: their setup registers how each kind of post looks.
         self.scheduler = Scheduler(self, grace=settings.schedule_grace)
 
     async def setup_hook(self) -> None:
+        if self.startup_check is not None:
+            await self.startup_check
         for extension in self.extensions_to_load:
             await self.load_extension(extension)
         if self.sync_on_start:

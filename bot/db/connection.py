@@ -204,6 +204,39 @@ class Database:
         await self.conn.close()
 
 
+async def check_file(path: Path) -> None:
+    """`quick_check` on a connection of its own, so it can run beside the bot's start-up.
+
+    Raises DatabaseError, naming the file and how to restore it, if the file is damaged.
+    """
+    try:
+        conn = await aiosqlite.connect(path, isolation_level=None)
+    except (OSError, sqlite3.Error) as error:
+        raise unusable(path, error) from error
+    try:
+        await quick_check(conn, path)
+    finally:
+        await conn.close()
+
+
+async def is_current(path: Path) -> bool:
+    """Whether the file exists with every migration applied (so opening it changes nothing)."""
+    if str(path) == ":memory:":
+        return False
+    try:
+        # Read-only, so a missing file stays missing instead of being created here.
+        uri = f"{path.absolute().as_uri()}?mode=ro"  # noqa: ASYNC240 (no I/O: string work)
+        conn = await aiosqlite.connect(uri, uri=True, isolation_level=None)
+    except (OSError, ValueError, sqlite3.Error):
+        return False
+    try:
+        return await schema_version(conn) == len(migrations())
+    except sqlite3.Error:
+        return False
+    finally:
+        await conn.close()
+
+
 async def open_database(path: Path | str, *, check: bool = False) -> Database:
     """Open (creating if needed) and migrate the database; the caller owns and closes it.
 

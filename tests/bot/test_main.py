@@ -221,9 +221,15 @@ async def test_a_database_that_fails_quick_check_stops_the_start(emu, tmp_path):
     for command in ("run", "sync"):
         code, stdout, stderr = await run(tmp_path, command, **emulator_settings(emu))
         assert (code, stdout) == (2, "")
-        assert stderr.startswith(f"The database file {path} is damaged (PRAGMA quick_check found")
+        assert f"The database file {path} is damaged (PRAGMA quick_check found" in stderr
         assert "`kdrama-bot db backup`" in stderr and "Traceback" not in stderr
-    assert emu.requests == []
+    # The check runs while the bot logs in: it may have read who it is, but it changed nothing
+    # and never went online.
+    assert {(r.method, r.route) for r in emu.requests} <= {
+        ("GET", "/users/@me"),
+        ("GET", "/oauth2/applications/@me"),
+    }
+    assert emu.gateway.ready_count == 0
 
 
 @pytest.mark.parametrize(
