@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format install clean
+.PHONY: run test bench lint format install clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -30,6 +30,11 @@ lint: $(VENV)/.installed-test
 
 test: lint
 	$(BIN)/python -m pytest
+
+# The real bot against the emulator at 100k and 1M quotes (a few minutes; not part of `make test`):
+# prints the results and writes docs/benchmarks.md. Databases are cached in bench/.cache/.
+bench: $(VENV)/.installed-run
+	$(BIN)/python -m bench
 
 format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .

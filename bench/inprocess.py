@@ -1,0 +1,223 @@
+"""The bot's own work, timed in-process: the query functions each command calls, without Discord.
+
+For every case slower than the target, `explain` re-runs the slowest input with SQLite's trace
+callback on, then times each statement it ran on its own and shows its EXPLAIN QUERY PLAN: the
+evidence of which query is slow and why.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+import sqlite3
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from bench.inputs import NO_MATCH, Inputs
+from bench.stats import Job, interleaved
+from bot.db import Database, open_database
+from bot.db.people import find_by_name, get_character, get_person, nearest_names, search_names
+from bot.db.quotes import random_quote, search_quotes, speaker_roles
+from bot.db.shows import find_show, search_show_titles, show_cast, show_credits
+from bot.db.stats import content_counts
+from bot.formatting import CHOICES
+from cogs import quotes as quotes_cog
+
+# Any server id: the benchmark has no community quotes, but the query for them still runs.
+GUILD_ID = 1
+
+
+def _call(function: Callable[..., Awaitable[Any]], *args: Any, **optional: Any):
+    """Call with the keyword arguments the function takes (the product's signatures evolve)."""
+    accepted = inspect.signature(function).parameters
+    return function(*args, **{k: v for k, v in optional.items() if k in accepted})
+
+
+def cases(db: Database) -> dict[str, Callable[[str], Awaitable[object]]]:
+    """What each command asks of the database, by the name shown in the results."""
+    results = getattr(quotes_cog, "RESULTS", 10)
+    render_pages = getattr(quotes_cog, "search_pages", None)
+
+    async def show_cast_work(title: str) -> object:
+        show = await find_show(db, title)
+        assert show is not None, title
+        return show, await show_cast(db, show.id)
+
+    async def show_info_work(title: str) -> object:
+        show, cast = await show_cast_work(title)
+        return cast, await show_credits(db, show.id)
+
+    async def who_work(name: str) -> object:
+        match = await find_by_name(db, name)
+        assert match is not None, name
+        if match.kind == "person":
+            return await get_person(db, match.id)
+        return await get_character(db, match.id)
+
+    async def random_work(_: str) -> object:
+        quote = await _call(random_quote, db, guild_id=GUILD_ID)
+        return await speaker_roles(db, quote)
+
+    def search(text: str) -> Awaitable[object]:
+        return _call(search_quotes, db, text, results, guild_id=GUILD_ID)
+
+    async def search_and_pages(text: str) -> object:
+        found, total = await search(text)
+        return render_pages(text, found, total) if found else None
+
+    return {
+        "/show info": show_info_work,
+        "/show cast": show_cast_work,
+        "/who": who_work,
+        "/quote random": random_work,
+        "/quote search": search,
+        "/about": lambda _: content_counts(db),
+        PAGES: search_and_pages,
+        "search_quotes": search,
+        "search_names": lambda text: search_names(db, text, limit=CHOICES),
+        "search_show_titles": lambda text: search_show_titles(db, text, limit=CHOICES),
+        "nearest_names": lambda text: nearest_names(db, text),
+        "one query through aiosqlite": lambda _: db.fetch_one("SELECT 1"),
+        "one query, one thread hop": lambda _: db.conn.execute_fetchall("SELECT 1"),
+        # What start-up asks of the database before it logs in (`open_seeded_database`).
+        QUICK_CHECK: lambda _: db.fetch_all("PRAGMA quick_check"),
+        COUNTS: lambda _: content_counts(db),
+    }
+
+
+# Statements that read; the trace leaves out BEGIN, COMMIT and the like.
+QUERIES = ("SELECT", "WITH", "PRAGMA")
+QUICK_CHECK = "PRAGMA quick_check (start-up)"
+COUNTS = "content_counts (start-up)"
+# /quote search with its reply built too: every page of results, before the first is sent.
+PAGES = "/quote search, and building its pages"
+
+
+def plan(inputs: Inputs) -> list[tuple[str, str, list[str]]]:
+    """(case, input class, inputs) in the order they are measured."""
+    rows = [
+        ("one query through aiosqlite", "SELECT 1", ["-"]),
+        ("one query, one thread hop", "SELECT 1", ["-"]),
+        ("/show info", "typical", inputs.show_titles),
+        ("/show cast", "typical", inputs.show_titles),
+        ("/who", "typical", inputs.who_names),
+        ("/quote random", "typical", ["-"]),
+        ("/quote search", "typical", inputs.typical_searches),
+        ("/about", "typical", ["-"]),
+    ]
+    rows += [(QUICK_CHECK, "-", ["-"]), (COUNTS, "-", ["-"])]
+    if getattr(quotes_cog, "search_pages", None) is not None:
+        rows.append((PAGES, "typical", inputs.typical_searches))
+    rows += [("search_quotes", kind, values) for kind, values in inputs.quotes.items()]
+    rows += [("search_names", kind, values) for kind, values in inputs.names.items()]
+    rows += [("search_show_titles", kind, values) for kind, values in inputs.titles.items()]
+    rows.append(("nearest_names", "no match", list(NO_MATCH)))
+    return rows
+
+
+async def measure(
+    path: Path, inputs: Inputs, *, runs: int, budget: float, target_ms: float
+) -> list[dict[str, Any]]:
+    db = await open_database(path)
+    try:
+        work = cases(db)
+        slowest: dict[tuple[str, str], tuple[float, str]] = {}
+        jobs = {}
+        for case, kind, values in plan(inputs):
+
+            async def run(value: str, key: tuple[str, str] = (case, kind)) -> float:
+                started = time.perf_counter()
+                await work[key[0]](value)
+                elapsed = (time.perf_counter() - started) * 1000
+                slowest[key] = max(slowest.get(key, (-1.0, value)), (elapsed, value))
+                return elapsed
+
+            await run(values[0])  # warm the page cache and the statement cache
+            slowest.clear()
+            jobs[case, kind] = Job(run, values)
+        timings = await interleaved(jobs, runs=runs, budget=budget)
+        results = []
+        for (case, kind), timing in timings.items():
+            row: dict[str, Any] = {"case": case, "class": kind, **timing.summary()}
+            row["queries"] = len(await trace(db, work[case], jobs[case, kind].inputs[0]))
+            if (row["p99"] or 0) > target_ms and case not in (QUICK_CHECK, COUNTS):
+                value = slowest[case, kind][1]
+                row["evidence"] = await explain(db, path, work[case], value)
+            results.append(row)
+        return results
+    finally:
+        await db.close()
+
+
+async def explain(
+    db: Database, path: Path, work: Callable[[str], Awaitable[object]], value: str
+) -> dict[str, Any]:
+    """The statements one call ran, each timed alone, slowest first, with its query plan."""
+    started = time.perf_counter()
+    statements = await trace(db, work, value)
+    call_ms = round((time.perf_counter() - started) * 1000, 2)
+    found = time_and_plan(path, statements)
+    return {
+        "input": value,
+        "call_ms": call_ms,
+        "sql_ms": round(sum(statement["ms"] for statement in found), 2),
+        "statements": found[:3],
+    }
+
+
+def time_and_plan(path: Path, statements: list[str]) -> list[dict[str, Any]]:
+    """Each statement run alone on a read-only connection, slowest first, with its plan."""
+    found = []
+    with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) as conn:
+        for sql in dict.fromkeys(statements):
+            started = time.perf_counter()
+            conn.execute(sql).fetchall()
+            elapsed = round((time.perf_counter() - started) * 1000, 2)
+            plan = _tree(conn.execute(f"EXPLAIN QUERY PLAN {sql}").fetchall())
+            found.append(
+                {
+                    "sql": " ".join(sql.split()),
+                    "ms": elapsed,
+                    "plan": plan,
+                    "scanned": _scanned(conn, sql, plan),
+                }
+            )
+    return sorted(found, key=lambda statement: -statement["ms"])
+
+
+def _scanned(conn: sqlite3.Connection, sql: str, plan: list[str]) -> dict[str, int]:
+    """The tables a plan reads from end to end (SCAN, not SEARCH), with their sizes in rows."""
+    aliases = {
+        alias: table
+        for table, alias in re.findall(r"\b(?:FROM|JOIN)\s+(\w+)\s+(?:AS\s+)?(\w+)", sql, re.I)
+    }
+    tables = {}
+    for line in plan:
+        scan = re.match(r"\s*SCAN (\w+)", line)
+        if scan and not scan.group(1).startswith(("CONSTANT", "subquery")):
+            table = aliases.get(scan.group(1), scan.group(1))
+            if table.isidentifier() and not table.endswith("_fts"):
+                (tables[table],) = conn.execute(f"SELECT count(*) FROM {table}").fetchone()
+    return tables
+
+
+async def trace(db: Database, work: Callable[[str], Awaitable[object]], value: str) -> list[str]:
+    """The queries one call sends to SQLite, with their parameters filled in."""
+    statements: list[str] = []
+    await db.conn.set_trace_callback(statements.append)
+    try:
+        await work(value)
+    finally:
+        await db.conn.set_trace_callback(None)
+    return [s.strip() for s in statements if s.lstrip().upper().startswith(QUERIES)]
+
+
+def _tree(rows: list[tuple[int, int, int, str]]) -> list[str]:
+    depth = {0: -1}
+    lines = []
+    for node, parent, _unused, detail in rows:
+        depth[node] = depth.get(parent, -1) + 1
+        lines.append("  " * depth[node] + detail)
+    return lines

@@ -1,0 +1,122 @@
+"""What members type: realistic inputs for search and autocomplete, drawn from a database.
+
+Each kind of input is a class (empty, one or two characters, Hangul, kanji, Latin prefixes and
+substrings, no match, …), so the results show which kind is slow. The inputs come from the
+generated content itself, with a fixed seed, so they match what is there.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+KANA_KANJI = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+LATIN = re.compile(r"[A-Za-z]")
+NO_MATCH = ("Qzxvq", "뷁뚫꿹", "鬱麤齉", "xylophonequartz")
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """Per-class inputs for each kind of search, and the typical inputs of read commands."""
+
+    names: dict[str, list[str]]  # /who name, /quote random person
+    titles: dict[str, list[str]]  # /show info title
+    quotes: dict[str, list[str]]  # /quote search text
+    show_titles: list[str]
+    who_names: list[str]
+    typical_searches: list[str]
+
+
+def _sample(conn: sqlite3.Connection, table: str, columns: str, rng: random.Random, count: int):
+    (top,) = conn.execute(f"SELECT max(id) FROM {table}").fetchone()
+    ids = sorted({rng.randint(1, top) for _ in range(count * 2)})[: count * 2]
+    marks = ",".join("?" * len(ids))
+    return conn.execute(f"SELECT {columns} FROM {table} WHERE id IN ({marks})", ids).fetchall()
+
+
+def _substring(rng: random.Random, text: str, low: int, high: int) -> str:
+    size = min(len(text), rng.randint(low, high))
+    start = rng.randint(0, len(text) - size)
+    return text[start : start + size]
+
+
+def _one_or_two(rng: random.Random, texts: list[str]) -> list[str]:
+    return [_substring(rng, rng.choice(texts), 1, 2).strip() or "a" for _ in range(len(texts))]
+
+
+def draw_inputs(path: Path, count: int = 40, seed: int = 44) -> Inputs:
+    rng = random.Random(seed)
+    with sqlite3.connect(path) as conn:
+        names = [row[0] for row in _sample(conn, "names", "name", rng, count * 4)]
+        shows = _sample(conn, "shows", "title, native_title", rng, count)
+        texts = [row[0] for row in _sample(conn, "quotes", "text", rng, count * 8)]
+    latin_names = [n for n in names if LATIN.search(n)]
+    hangul_names = [n for n in names if HANGUL.search(n)]
+    japanese_names = [n for n in names if KANA_KANJI.search(n)]
+    titles = [row[0] for row in shows]
+    native_titles = [row[1] for row in shows if row[1]]
+    english = [t for t in texts if LATIN.search(t) and not HANGUL.search(t)]
+    korean = [t for t in texts if HANGUL.search(t)]
+    japanese = [t for t in texts if KANA_KANJI.search(t)]
+
+    def pick(pool: list[str], make) -> list[str]:
+        return [make(rng.choice(pool)) for _ in range(count)] if pool else []
+
+    def word(text: str, minimum: int = 1) -> str:
+        words = [w for w in re.findall(r"\w+", text) if len(w) >= minimum]
+        return rng.choice(words) if words else text[:4]
+
+    def phrase(text: str) -> str:
+        words = text.split()
+        start = rng.randint(0, max(0, len(words) - 3))
+        return " ".join(words[start : start + 3])
+
+    name_classes = {
+        "empty": [""],
+        "1–2 characters": _one_or_two(rng, [n[:2] for n in names[:count]]),
+        "Latin prefix": pick(latin_names, lambda n: n[: rng.randint(3, 6)]),
+        "Latin substring": pick(latin_names, lambda n: _substring(rng, n, 3, 5)),
+        "Hangul": pick(hangul_names, lambda n: _substring(rng, n, 2, 3)),
+        "kanji / kana": pick(japanese_names, lambda n: _substring(rng, n.replace(" ", ""), 2, 4)),
+        "no match": list(NO_MATCH),
+    }
+    title_classes = {
+        "empty": [""],
+        "1–2 characters": _one_or_two(rng, titles),
+        "Latin prefix": pick(titles, lambda t: t[: rng.randint(3, 7)]),
+        "Latin substring": pick(titles, lambda t: _substring(rng, t, 3, 6)),
+        "Hangul": pick([t for t in native_titles if HANGUL.search(t)], lambda t: t.split()[0]),
+        "kanji / kana": pick(
+            [t for t in native_titles if KANA_KANJI.search(t)], lambda t: t[: rng.randint(2, 4)]
+        ),
+        "no match": list(NO_MATCH),
+    }
+    quote_classes = {
+        "1–2 characters": _one_or_two(rng, [word(t) for t in texts[:count]]),
+        "common word": ["the", "you", "and", "love", "사랑해", "会いたい"],
+        "Latin word": pick(english, lambda t: word(t, 4)),
+        "Latin substring": pick(english, lambda t: _substring(rng, t, 4, 7)),
+        "phrase": pick(english, phrase),
+        "Hangul": pick(korean, lambda t: word(t, 2)),
+        "kanji / kana": pick(japanese, lambda t: _substring(rng, t, 2, 4)),
+        "no match": list(NO_MATCH),
+    }
+    typical = (
+        quote_classes["Latin word"][: count // 2]
+        + quote_classes["phrase"][: count // 4]
+        + quote_classes["Hangul"][: count // 8]
+        + quote_classes["kanji / kana"][: count // 8]
+    )
+    rng.shuffle(typical)
+    return Inputs(
+        names=name_classes,
+        titles=title_classes,
+        quotes=quote_classes,
+        show_titles=titles,
+        who_names=names[:count],
+        typical_searches=typical,
+    )

@@ -1,0 +1,63 @@
+"""The floor: a minimal discord.py bot with a `/ping` command that replies "pong".
+
+It does what every command of kdrama-bot also does (discord.py parses INTERACTION_CREATE, runs
+the command, POSTs the callback) and nothing else: no database, no embeds. `bench.scenarios`
+runs it as its own process against the emulator, like the real bot, and times it the same way.
+
+    DISCORD_TOKEN=… DISCORD_API_BASE=… DISCORD_GATEWAY_URL=… python -m bench.ping_bot
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+
+import discord
+import yarl
+from discord import app_commands
+
+FILLER = (
+    "A reply about as long as a kdrama-bot card, so that only the shape of the answer differs "
+    "from /ping: an embed with a title, a description and three fields."
+)
+
+
+class PingBot(discord.Client):
+    def __init__(self) -> None:
+        intents = discord.Intents.none()
+        intents.guilds = True  # as kdrama-bot: interactions find their guild in the cache
+        super().__init__(intents=intents)
+        self.tree = app_commands.CommandTree(self)
+
+        @self.tree.command(name="ping", description="Reply pong")
+        async def ping(interaction: discord.Interaction) -> None:
+            await interaction.response.send_message("pong")
+
+        # The same, answered with an embed about the size of /about's card: how much of a
+        # command's time is only its reply being an embed.
+        @self.tree.command(name="embed-ping", description="Reply pong, in an embed")
+        async def embed_ping(interaction: discord.Interaction) -> None:
+            embed = discord.Embed(title="pong", description=FILLER, colour=0x5865F2)
+            for name in ("First", "Second", "Third"):
+                embed.add_field(name=name, value=FILLER[:120], inline=False)
+            await interaction.response.send_message(embed=embed)
+
+    async def setup_hook(self) -> None:
+        await self.tree.sync()
+
+
+async def main() -> None:
+    discord.http.Route.BASE = os.environ["DISCORD_API_BASE"]
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(os.environ["DISCORD_GATEWAY_URL"])
+    discord.VoiceClient.warn_nacl = False
+    discord.VoiceClient.warn_dave = False
+    async with PingBot() as bot:
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, lambda: asyncio.ensure_future(bot.close()))
+        await bot.start(os.environ["DISCORD_TOKEN"])
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,306 @@
+"""Round trips through the emulator, with the real bot process and the `/ping` floor.
+
+Each interaction is timed by the emulator's own clock: from the moment it dispatches
+INTERACTION_CREATE (`Interaction.created_at`) to the moment the bot's callback request reaches
+it (the request's recorded `time`), so the time covers the gateway, discord.py, the bot's work
+and the REST call, and nothing of the benchmark's own waiting. Runs go one at a time, on
+127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import sqlite3
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench.inputs import NO_MATCH, Inputs
+from bench.stats import Job, K, interleaved
+from bot.emulator import Emulator, EmulatorError, EmulatorTimeout
+from bot.sync import SYNC_HASH_KEY
+
+ROOT = Path(__file__).resolve().parent.parent
+KDRAMA_BOT = str(Path(sys.executable).parent / "kdrama-bot")
+# Discord's limit is 3 s; waiting a little longer tells a late answer from none.
+ANSWER_TIMEOUT = 3.5
+CALLBACK_ROUTE = "/interactions/{interaction_id}/{interaction_token}/callback"
+READ_COMMANDS = ("show info", "show cast", "who", "quote random", "quote search", "about")
+AUTOCOMPLETES = (
+    ("who", "name", "names"),
+    ("show info", "title", "titles"),
+    ("quote random", "person", "names"),
+)
+DID_YOU_MEAN = "/who name (nothing matches: did you mean)"
+
+
+@dataclass(frozen=True, slots=True)
+class Effort:
+    """How many runs each measurement makes, and how long it may take at most (seconds)."""
+
+    command_runs: int = 300
+    command_budget: float = 40.0
+    class_runs: int = 30
+    class_budget: float = 8.0
+    starts: int = 3
+
+
+@dataclass(slots=True)
+class BotProcess:
+    """A bot process connected to the emulator, with its log in a file."""
+
+    name: str
+    argv: list[str]
+    env: dict[str, str]
+    log_path: Path
+    process: asyncio.subprocess.Process | None = None
+    started_at: float = 0.0
+    _log: Any = field(default=None, repr=False)
+
+    async def start(self) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self._log = self.log_path.open("ab")
+        self.started_at = time.perf_counter()
+        # cwd is the log's folder: a developer's .env in the repository is never read.
+        self.process = await asyncio.create_subprocess_exec(
+            *self.argv, cwd=self.log_path.parent, env=self.env,
+            stdin=asyncio.subprocess.DEVNULL, stdout=self._log, stderr=self._log,
+        )  # fmt: skip
+
+    def memory_mb(self) -> dict[str, float]:
+        """Resident memory now (VmRSS) and at its peak (VmHWM), from /proc."""
+        assert self.process is not None
+        found = {}
+        with open(f"/proc/{self.process.pid}/status") as status:
+            for line in status:
+                key, _, value = line.partition(":")
+                if key in ("VmRSS", "VmHWM"):
+                    found[key] = round(int(value.split()[0]) / 1024, 1)
+        return {"rss": found["VmRSS"], "peak": found["VmHWM"]}
+
+    async def stop(self) -> int | None:
+        if self.process is None:
+            return None
+        if self.process.returncode is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                await asyncio.wait_for(self.process.wait(), 30)
+            except TimeoutError:
+                self.process.kill()
+                await self.process.wait()
+        self._log.close()
+        return self.process.returncode
+
+    def log_problems(self) -> list[str]:
+        """Warnings and errors the bot logged, such as discord.py's "Can't keep up"."""
+        lines = self.log_path.read_text(errors="replace").splitlines()
+        levels = (" WARNING ", " ERROR ", " CRITICAL ", "Traceback")
+        return [line for line in lines if any(level in line for level in levels)]
+
+
+def bot_environment(emu: Emulator, **settings: str) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DISCORD_", "DATABASE_", "SHOWS_", "LOG_"))
+    }
+    env.update(
+        DISCORD_TOKEN=emu.token,
+        DISCORD_API_BASE=emu.api_base,
+        DISCORD_GATEWAY_URL=emu.gateway_url,
+        **settings,
+    )
+    return env
+
+
+def _latency(emu: Emulator, interaction_id: int) -> float | None:
+    """From dispatching INTERACTION_CREATE to the arrival of the bot's callback request.
+
+    The arrival, not the end of the emulator's handling, so checking the reply's embeds (more
+    work for an embed than for "pong") is not counted against the bot.
+    """
+    interaction = emu.interactions[interaction_id]
+    if interaction.callback_at is None:
+        return None
+    for request in reversed(emu.requests):
+        if request.route == CALLBACK_ROUTE and interaction.token in request.path:
+            return (request.time - interaction.created_at) * 1000
+    return (interaction.callback_at - interaction.created_at) * 1000
+
+
+async def slash_ms(emu: Emulator, command: str, options: dict[str, Any]) -> float | None:
+    """One slash command by a member: milliseconds to its callback, or None (none in time)."""
+    handle = await emu.slash(emu.member, command, options)
+    try:
+        await handle.response(ANSWER_TIMEOUT)
+    except EmulatorTimeout:
+        return None
+    return _latency(emu, handle.id)
+
+
+async def autocomplete_ms(emu: Emulator, command: str, option: str, text: str) -> float | None:
+    try:
+        await emu.autocomplete(emu.member, command, {option: text}, option, timeout=ANSWER_TIMEOUT)
+    except (EmulatorTimeout, EmulatorError):
+        return None
+    # Runs go one at a time, so the newest interaction is this one.
+    return _latency(emu, next(reversed(emu.interactions)))
+
+
+async def _measure(
+    jobs: dict[K, Job], runs: int, budget: float, warm_up: int = 0
+) -> dict[K, dict[str, Any]]:
+    """The jobs' summaries, measured interleaved, after `warm_up` unrecorded runs of each."""
+    if warm_up:
+        await interleaved(jobs, runs=warm_up, budget=budget)
+    timings = await interleaved(jobs, runs=runs, budget=budget)
+    return {key: timing.summary() for key, timing in timings.items()}
+
+
+async def ping_floor(emu: Emulator, log_dir: Path, effort: Effort) -> dict[str, Any]:
+    """Start the `/ping` bot, time `/ping` and `/embed-ping`, stop it."""
+    process = BotProcess(
+        "ping",
+        [sys.executable, "-m", "bench.ping_bot"],
+        bot_environment(emu, PYTHONPATH=str(ROOT)),
+        log_dir / "ping_bot.log",
+    )
+    ready, syncs = emu.gateway.ready_count, emu.commands.syncs
+    await process.start()
+    try:
+        await emu.wait_for_commands(["ping", "embed-ping"], syncs=syncs + 1, timeout=30)
+        await emu.wait_for_ready(30, count=ready + 1)
+
+        async def ping(_: str) -> float | None:
+            return await slash_ms(emu, "ping", {})
+
+        async def embed_ping(_: str) -> float | None:
+            return await slash_ms(emu, "embed-ping", {})
+
+        jobs = {"ping": Job(ping, [""]), "embed-ping": Job(embed_ping, [""])}
+        result = await _measure(jobs, effort.command_runs, effort.command_budget, warm_up=20)
+        return {**result["ping"], "embed": result["embed-ping"], "memory": process.memory_mb()}
+    finally:
+        await process.stop()
+
+
+def forget_last_sync(database: Path) -> None:
+    """Make the next start sync its commands: the emulator starts without any."""
+    with contextlib.closing(sqlite3.connect(database)) as conn, conn:
+        conn.execute("DELETE FROM meta WHERE key = ?", (SYNC_HASH_KEY,))
+
+
+async def start_kdrama_bot(
+    emu: Emulator, database: Path, log_dir: Path
+) -> tuple[BotProcess, dict[str, float]]:
+    """Start `kdrama-bot run`; time it to commands synced, to READY and to its first answer."""
+    forget_last_sync(database)
+    process = BotProcess(
+        "kdrama-bot",
+        [KDRAMA_BOT, "run"],
+        bot_environment(emu, DATABASE_PATH=str(database), SHOWS_DIR=str(ROOT / "data" / "shows")),
+        log_dir / f"kdrama-bot-{database.stem}.log",
+    )
+    ready, syncs = emu.gateway.ready_count, emu.commands.syncs
+    await process.start()
+    try:
+        await emu.wait_for_commands(list(_top_level(READ_COMMANDS)), syncs=syncs + 1, timeout=60)
+        synced = time.perf_counter()
+        await emu.wait_for_ready(60, count=ready + 1)
+        connected = time.perf_counter()
+        while await slash_ms(emu, "about", {}) is None:
+            if time.perf_counter() - process.started_at > 60:
+                raise RuntimeError("kdrama-bot did not answer /about within 60 s of starting")
+        answered = time.perf_counter()
+    except BaseException:
+        await process.stop()
+        raise
+    since = process.started_at
+    return process, {
+        "commands_synced": round(synced - since, 3),
+        "ready": round(connected - since, 3),
+        "first_answer": round(answered - since, 3),
+    }
+
+
+def _top_level(commands: tuple[str, ...]) -> dict[str, None]:
+    return dict.fromkeys(command.split()[0] for command in commands)
+
+
+async def read_commands(emu: Emulator, inputs: Inputs, effort: Effort) -> dict[str, Any]:
+    """Each read command with typical input, `command_runs` times."""
+    titles, names = inputs.show_titles, inputs.who_names
+    runs: dict[str, tuple[Callable[[str], dict[str, Any]], list[str]]] = {
+        "show info": (lambda value: {"title": value}, titles),
+        "show cast": (lambda value: {"title": value}, titles),
+        "who": (lambda value: {"name": value}, names),
+        "quote random": (lambda _: {}, [""]),
+        "quote search": (lambda value: {"text": value}, inputs.typical_searches),
+        "about": (lambda _: {}, [""]),
+    }
+    jobs = {}
+    for command in READ_COMMANDS:
+        options, values = runs[command]
+
+        async def run(value: str, command: str = command, options=options) -> float | None:
+            return await slash_ms(emu, command, options(value))
+
+        jobs[command] = Job(run, values)
+    return await _measure(jobs, effort.command_runs, effort.command_budget, warm_up=10)
+
+
+async def searches(emu: Emulator, inputs: Inputs, effort: Effort) -> list[dict[str, Any]]:
+    """Autocomplete and `/quote search` round trips, by class of input."""
+    jobs: dict[tuple[str, str], Job] = {}
+    for command, option, pool in AUTOCOMPLETES:
+        for kind, values in getattr(inputs, pool).items():
+
+            async def complete(value: str, command: str = command, option: str = option):
+                return await autocomplete_ms(emu, command, option, value)
+
+            jobs[f"/{command} {option} (autocomplete)", kind] = Job(complete, values)
+
+    async def search(value: str) -> float | None:
+        return await slash_ms(emu, "quote search", {"text": value})
+
+    async def who(value: str) -> float | None:
+        return await slash_ms(emu, "who", {"name": value})
+
+    for kind, values in inputs.quotes.items():
+        jobs["/quote search text", kind] = Job(search, values)
+    jobs[DID_YOU_MEAN, "no match"] = Job(who, list(NO_MATCH))
+    results = await _measure(jobs, effort.class_runs, effort.class_budget)
+    return [
+        {"command": command, "class": kind, **summary}
+        for (command, kind), summary in results.items()
+    ]
+
+
+async def run_size(
+    emu: Emulator, database: Path, inputs: Inputs, log_dir: Path, effort: Effort, starts: int
+) -> dict[str, Any]:
+    """Start the bot (`starts` times, timing each), then every scenario, then its memory."""
+    startups = []
+    for attempt in range(starts):
+        process, startup = await start_kdrama_bot(emu, database, log_dir)
+        startups.append(startup)
+        if attempt < starts - 1:
+            await process.stop()
+    try:
+        result = {
+            "startups": startups,
+            "reads": await read_commands(emu, inputs, effort),
+            "searches": await searches(emu, inputs, effort),
+            "memory": process.memory_mb(),
+        }
+    finally:
+        code = await process.stop()
+    result["exit_code"] = code
+    result["log_problems"] = process.log_problems()[:5]
+    return result
