@@ -17,6 +17,8 @@ _LATIN_END = 0x0370
 
 
 def _strip_latin_marks(text: str) -> str:
+    if text.isascii():  # nothing to strip, and the common case
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     kept: list[str] = []
     for char in decomposed:

@@ -192,13 +192,13 @@ class Database:
                 raise
             await self.conn.execute("COMMIT")
 
-    async def fetch_one(self, sql: str, params: tuple = ()) -> aiosqlite.Row | None:
-        async with self.conn.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+    # execute_fetchall is one trip to aiosqlite's thread; a cursor takes three.
+    async def fetch_one(self, sql: str, params: tuple | dict = ()) -> aiosqlite.Row | None:
+        rows = await self.conn.execute_fetchall(sql, params)
+        return next(iter(rows), None)
 
-    async def fetch_all(self, sql: str, params: tuple = ()) -> list[aiosqlite.Row]:
-        async with self.conn.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+    async def fetch_all(self, sql: str, params: tuple | dict = ()) -> list[aiosqlite.Row]:
+        return list(await self.conn.execute_fetchall(sql, params))
 
     async def close(self) -> None:
         await self.conn.close()
