@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+import aiosqlite
+
 from bot.db.connection import Database
 from bot.search import TRIGRAM_MIN, contains_pattern, fold_text, fts_phrase
 
@@ -98,6 +100,29 @@ async def random_quote(
 
 CANDIDATES = 500
 COUNT_CAP = 1000
+BIGRAM = 2
+
+# Both tables' pieces are made the same way; `{table}` and `{grams}` are fixed pairs below.
+_INDEX_BIGRAMS = """
+INSERT OR IGNORE INTO {grams} (gram, quote_id)
+WITH RECURSIVE piece (id, text, at) AS (
+    SELECT id, search_text, 1 FROM {table} WHERE bigrams_done = 0
+    UNION ALL
+    SELECT id, text, at + 1 FROM piece WHERE at < length(text) - 1
+)
+SELECT substr(text, at, 2), id FROM piece WHERE instr(substr(text, at, 2), ' ') = 0
+"""
+_BIGRAM_TABLES = (("quotes", "quote_bigrams"), ("community_quotes", "community_bigrams"))
+
+
+async def index_bigrams(conn: aiosqlite.Connection) -> None:
+    """Index the 2-character pieces of every quote added or changed since the last call.
+
+    Call it inside the transaction that wrote the quotes, so searches never see them half-indexed.
+    """
+    for table, grams in _BIGRAM_TABLES:
+        await conn.execute(_INDEX_BIGRAMS.format(table=table, grams=grams))
+        await conn.execute(f"UPDATE {table} SET bigrams_done = 1 WHERE bigrams_done = 0")
 
 
 async def search_quotes(
@@ -121,6 +146,10 @@ async def search_quotes(
             "SELECT rowid FROM community_quotes_fts WHERE community_quotes_fts MATCH :query"
         )
         query = fts_phrase(folded)
+    elif len(folded) == BIGRAM and " " not in folded:
+        curated_ids = "SELECT quote_id FROM quote_bigrams WHERE gram = :query"
+        community_ids = "SELECT quote_id FROM community_bigrams WHERE gram = :query"
+        query = folded
     else:
         curated_ids = "SELECT id FROM quotes WHERE search_text LIKE :query ESCAPE '\\'"
         community_ids = "SELECT id FROM community_quotes WHERE search_text LIKE :query ESCAPE '\\'"

@@ -157,3 +157,10 @@ async def test_quotes_from_one_server_never_show_in_another(db, clock):
 async def test_empty_quotes_are_refused(emu, bot, text):
     reply = await submit(emu, text=text)
     assert reply.ephemeral and reply.content.startswith("Type some letters or numbers")
+
+
+async def test_a_two_character_hangul_fragment_finds_an_approved_quote(emu, bot):
+    await submit(emu, text="택연 오빠 최고", speaker="A fan")
+    await review(emu, "Approve")
+    search = await run(emu, emu.member, "quote search", {"text": "오빠"})
+    assert "**오빠**" in search.embeds[0]["description"]

@@ -98,3 +98,31 @@ async def test_whole_words_rank_before_prefixes_and_substrings(empty_db, tmp_pat
         "Spelling is hard.",
         "A dispelled myth.",
     ]
+
+
+async def test_two_character_fragments_use_the_bigram_index(empty_db, tmp_path):
+    show = tmp_path / "hangul.toml"
+    show.write_text(
+        '[show]\ntitle = "Hangul"\npremise = "A test show."\n'
+        '[[quotes]]\ntext = "옥택연 화이팅"\nsource = "Test"\ncontext = "A test"\n'
+        '[[quotes]]\ntext = "磯村勇斗さん"\nsource = "Test"\ncontext = "A test"\n',
+        encoding="utf-8",
+    )
+    await seed_database(empty_db, [show])
+    for fragment, expected in (
+        ("택연", "옥택연 화이팅"),
+        ("勇斗", "磯村勇斗さん"),
+        ("화이", "옥택연 화이팅"),
+    ):
+        quotes, total = await search_quotes(empty_db, fragment)
+        assert (total, quotes[0].text) == (1, expected)
+    assert (await search_quotes(empty_db, "연화"))[1] == 0  # the space is not skipped over
+    plan = await empty_db.fetch_all(
+        "EXPLAIN QUERY PLAN SELECT quote_id FROM quote_bigrams WHERE gram = '택연'"
+    )
+    assert "USING PRIMARY KEY" in " ".join(row[3] for row in plan)
+
+    show.write_text(show.read_text(encoding="utf-8").replace("옥택연 화이팅", "옥택연 최고"))
+    await seed_database(empty_db, [show])
+    assert (await search_quotes(empty_db, "화이"))[1] == 0
+    assert (await search_quotes(empty_db, "최고"))[1] == 1
