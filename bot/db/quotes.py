@@ -106,11 +106,13 @@ BIGRAM = 2
 _INDEX_BIGRAMS = """
 INSERT OR IGNORE INTO {grams} (gram, quote_id)
 WITH RECURSIVE piece (id, text, at) AS (
-    SELECT id, search_text, 1 FROM {table} WHERE bigrams_done = 0
+    SELECT id, search_text, 1 FROM {table}
+    WHERE bigrams_done = 0 AND search_text GLOB '*[^ -~]*'  -- only texts with non-ASCII
     UNION ALL
     SELECT id, text, at + 1 FROM piece WHERE at < length(text) - 1
 )
 SELECT substr(text, at, 2), id FROM piece WHERE instr(substr(text, at, 2), ' ') = 0
+  AND (unicode(substr(text, at, 1)) > 127 OR unicode(substr(text, at + 1, 1)) > 127)
 """
 _BIGRAM_TABLES = (("quotes", "quote_bigrams"), ("community_quotes", "community_bigrams"))
 
@@ -146,7 +148,7 @@ async def search_quotes(
             "SELECT rowid FROM community_quotes_fts WHERE community_quotes_fts MATCH :query"
         )
         query = fts_phrase(folded)
-    elif len(folded) == BIGRAM and " " not in folded:
+    elif len(folded) == BIGRAM and " " not in folded and not folded.isascii():
         curated_ids = "SELECT quote_id FROM quote_bigrams WHERE gram = :query"
         community_ids = "SELECT quote_id FROM community_bigrams WHERE gram = :query"
         query = folded

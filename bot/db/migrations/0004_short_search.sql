@@ -1,5 +1,7 @@
--- Every two-character piece of each quote's folded text, so 2-character searches (most Hangul
--- and kanji words) use an index; FTS5's trigrams need three. The pieces are computed in SQL by
+-- Every two-character piece of each quote's folded text that is not plain ASCII, so 2-character
+-- searches in Hangul, kana and kanji (most words there) use an index; FTS5's trigrams need three.
+-- Latin pairs are left out: they would double the database, and two Latin letters make a poor
+-- search anyway (those still scan). The pieces are computed in SQL by
 -- `index_bigrams` for rows whose `bigrams_done` is 0; triggers reset that flag when the text
 -- changes (triggers themselves cannot run the recursive query).
 
@@ -36,17 +38,19 @@ END;
 -- The quotes already here.
 INSERT OR IGNORE INTO quote_bigrams (gram, quote_id)
 WITH RECURSIVE piece (id, text, at) AS (
-    SELECT id, search_text, 1 FROM quotes
+    SELECT id, search_text, 1 FROM quotes WHERE search_text GLOB '*[^ -~]*'
     UNION ALL
     SELECT id, text, at + 1 FROM piece WHERE at < length(text) - 1
 )
-SELECT substr(text, at, 2), id FROM piece WHERE instr(substr(text, at, 2), ' ') = 0;
+SELECT substr(text, at, 2), id FROM piece WHERE instr(substr(text, at, 2), ' ') = 0
+  AND (unicode(substr(text, at, 1)) > 127 OR unicode(substr(text, at + 1, 1)) > 127);
 INSERT OR IGNORE INTO community_bigrams (gram, quote_id)
 WITH RECURSIVE piece (id, text, at) AS (
-    SELECT id, search_text, 1 FROM community_quotes
+    SELECT id, search_text, 1 FROM community_quotes WHERE search_text GLOB '*[^ -~]*'
     UNION ALL
     SELECT id, text, at + 1 FROM piece WHERE at < length(text) - 1
 )
-SELECT substr(text, at, 2), id FROM piece WHERE instr(substr(text, at, 2), ' ') = 0;
+SELECT substr(text, at, 2), id FROM piece WHERE instr(substr(text, at, 2), ' ') = 0
+  AND (unicode(substr(text, at, 1)) > 127 OR unicode(substr(text, at + 1, 1)) > 127);
 UPDATE quotes SET bigrams_done = 1;
 UPDATE community_quotes SET bigrams_done = 1;
