@@ -12,8 +12,9 @@ async def test_new_database_is_migrated_with_wal_and_foreign_keys(tmp_path):
     db = await open_database(tmp_path / "sub" / "kdrama.db")
     try:
         assert await schema_version(db.conn) == len(migrations())
-        assert (await db.fetch_one("PRAGMA journal_mode"))[0] == "wal"
-        assert (await db.fetch_one("PRAGMA foreign_keys"))[0] == 1
+        # Settings of the writing connection.
+        assert (await db.conn.execute_fetchall("PRAGMA journal_mode"))[0][0] == "wal"
+        assert (await db.conn.execute_fetchall("PRAGMA foreign_keys"))[0][0] == 1
     finally:
         await db.close()
 
@@ -199,3 +200,41 @@ def test_damage_is_told_apart_from_other_errors():
     assert connection.is_damage(corrupt)
     assert not connection.is_damage(busy)
     assert not connection.is_damage(OSError("no space"))
+
+
+async def test_quick_reads_run_on_the_event_loop_and_slow_ones_on_the_thread(db, monkeypatch):
+    thread_reads = []
+    original = db.conn.execute_fetchall
+
+    async def on_thread(sql, params=()):
+        thread_reads.append(sql)
+        return await original(sql, params)
+
+    monkeypatch.setattr(db.conn, "execute_fetchall", on_thread)
+    assert (await db.fetch_one("SELECT title FROM shows"))["title"] == "Soul Mate"
+    assert thread_reads == []
+    # Over the budget: stopped on the loop, then answered in full on the thread.
+    slow = """
+        WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000000)
+        SELECT count(*) FROM n
+    """
+    assert (await db.fetch_one(slow))[0] == 3_000_000
+    assert thread_reads == [slow]
+    assert (await db.fetch_one("SELECT 1", may_scan=True))[0] == 1
+    assert thread_reads[-1] == "SELECT 1"
+
+
+async def test_reads_see_what_the_writing_connection_committed(db):
+    before = db.data_version()
+    async with db.transaction() as conn:
+        await conn.execute("INSERT INTO meta (key, value) VALUES ('seen', 'yes')")
+        # Not committed yet: reads don't see it.
+        assert await db.fetch_one("SELECT value FROM meta WHERE key = 'seen'") is None
+    assert (await db.fetch_one("SELECT value FROM meta WHERE key = 'seen'"))[0] == "yes"
+    assert db.data_version() != before
+
+
+async def test_the_reading_connection_cannot_write(db):
+    with pytest.raises(sqlite3.OperationalError):
+        db._reader.execute("DELETE FROM shows")
+    assert (await db.fetch_one("SELECT count(*) FROM shows"))[0] == 1
