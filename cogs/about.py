@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import __version__
+from bot.db.cache import UntilChanged
 from bot.db.stats import ContentCounts, content_counts
 from bot.formatting import content_summary, fit_embed
 
@@ -45,12 +46,16 @@ def about_card(counts: ContentCounts) -> discord.Embed:
 class AboutCog(commands.Cog):
     def __init__(self, bot: KdramaBot) -> None:
         self.bot = bot
+        # Counting a million quotes takes milliseconds: counted again only after a change.
+        self.cards: UntilChanged[discord.Embed] = UntilChanged(bot.db, size=1)
+
+    async def _card(self) -> discord.Embed:
+        return about_card(await content_counts(self.bot.db))
 
     @app_commands.command(name="about")
     async def about(self, interaction: discord.Interaction) -> None:
         """The bot's version, what its database holds, and where its code lives."""
-        counts = await content_counts(self.bot.db)
-        await interaction.response.send_message(embed=about_card(counts))
+        await interaction.response.send_message(embed=await self.cards.get("about", self._card))
 
 
 async def setup(bot: KdramaBot) -> None:

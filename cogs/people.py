@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.db.cache import UntilChanged
 from bot.db.people import Character, Person, get_character, get_person
 from bot.errors import UserFacingError
 from bot.formatting import FIELD_VALUE, bullet_lines, fit_embed, plural
@@ -105,11 +106,17 @@ def character_card(character: Character) -> discord.Embed:
 class PeopleCog(commands.Cog):
     def __init__(self, bot: KdramaBot) -> None:
         self.bot = bot
+        # Keyed by the name as typed: the same name always finds the same card.
+        self.cards: UntilChanged[list[discord.Embed]] = UntilChanged(bot.db)
 
     @app_commands.command(name="who")
     @app_commands.describe(name="A person or character, by any name: 'Taecyeon', '옥택연', 'Ryu'")
     async def who(self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 100]):
         """Who someone is: an actor, a director, or a character, by any of their names."""
+        pages = await self.cards.get(name, lambda: self._pages(name))
+        await Paginator.send(interaction, pages, ephemeral=False)
+
+    async def _pages(self, name: str) -> list[discord.Embed]:
         match = await resolve_name(self.bot.db, name)
         if match.kind == "person":
             person = await get_person(self.bot.db, match.id)
@@ -119,7 +126,7 @@ class PeopleCog(commands.Cog):
             pages = [character_card(character)] if character else None
         if pages is None:
             raise UserFacingError(GONE)
-        await Paginator.send(interaction, pages, ephemeral=False)
+        return pages
 
     @who.autocomplete("name")
     async def name_autocomplete(

@@ -3,7 +3,8 @@ quotes a server's members submit (add, withdraw, review, remove), shown only in 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, overload
 
 import discord
 from discord import app_commands
@@ -12,6 +13,7 @@ from discord.utils import escape_markdown
 
 from bot.announcing import OutgoingPost
 from bot.db.announcements import Announcement
+from bot.db.cache import UntilChanged
 from bot.db.community import (
     CommunityQuote,
     DuplicateQuote,
@@ -28,7 +30,7 @@ from bot.scheduler import PermanentFailure
 from bot.search import fold_text, highlight_span
 from cogs.utils.checks import is_moderator
 from cogs.utils.lookup import name_choices, resolve_name, resolve_show, show_choices
-from cogs.utils.paginator import Paginator, paginate_lines
+from cogs.utils.paginator import Paginator
 
 if TYPE_CHECKING:
     from bot.client import KdramaBot
@@ -111,41 +113,74 @@ def review_card(quote: CommunityQuote, waiting: int) -> discord.Embed:
     return fit_embed(embed)
 
 
-def search_pages(query: str, quotes: list[Quote], total: int) -> list[discord.Embed]:
-    lines = []
-    for quote in quotes:
-        before, match, after = (
-            neutral(part)
-            for part in excerpt(quote.text, highlight_span(quote.text, query), EXCERPT)
-        )
-        text = f"{before}**{match}**{after}" if match else before
-        said_by = ", ".join(
-            part
-            for part in (neutral(quote.speaker_name), quote.show_title and f"*{quote.show_title}*")
-            if part
-        )
-        mark = COMMUNITY_MARK if quote.community else ""
-        lines.append(SEARCH_LINE.format(text=text, said_by=said_by + mark))
-    title = SEARCH_TITLE.format(query=escape_markdown(query.strip()[:100]))
+def _search_line(query: str, quote: Quote) -> str:
+    before, match, after = (
+        neutral(part) for part in excerpt(quote.text, highlight_span(quote.text, query), EXCERPT)
+    )
+    text = f"{before}**{match}**{after}" if match else before
+    said_by = ", ".join(
+        part
+        for part in (neutral(quote.speaker_name), quote.show_title and f"*{quote.show_title}*")
+        if part
+    )
+    mark = COMMUNITY_MARK if quote.community else ""
+    return SEARCH_LINE.format(text=text, said_by=said_by + mark)
+
+
+def _search_footer(shown: int, total: int) -> str:
     if total == 1:
-        footer = SEARCH_FOOTER_ONE
-    elif total >= COUNT_CAP:
-        footer = SEARCH_FOOTER_FIRST.format(count=len(quotes), total=f"{COUNT_CAP:,}+")
-    elif total > len(quotes):
-        footer = SEARCH_FOOTER_FIRST.format(count=len(quotes), total=total)
-    else:
-        footer = SEARCH_FOOTER.format(total=total)
-    pages = []
-    for text in paginate_lines(lines, per_page=PER_PAGE, separator="\n\n"):
-        embed = discord.Embed(title=title, description=text, colour=COLOUR)
-        embed.set_footer(text=footer)
-        pages.append(fit_embed(embed))
-    return pages
+        return SEARCH_FOOTER_ONE
+    if total >= COUNT_CAP:
+        return SEARCH_FOOTER_FIRST.format(count=shown, total=f"{COUNT_CAP:,}+")
+    if total > shown:
+        return SEARCH_FOOTER_FIRST.format(count=shown, total=total)
+    return SEARCH_FOOTER.format(total=total)
+
+
+class SearchPages(Sequence[discord.Embed]):
+    """The pages of a search, PER_PAGE quotes each, each built when it is first shown: most
+    members only read the first, and highlighting fifty quotes would delay it."""
+
+    def __init__(self, query: str, quotes: list[Quote], total: int) -> None:
+        self.query = query
+        self.quotes = quotes
+        self.title = SEARCH_TITLE.format(query=escape_markdown(query.strip()[:100]))
+        self.footer = _search_footer(len(quotes), total)
+        self._built: dict[int, discord.Embed] = {}
+
+    def __len__(self) -> int:
+        return -(-len(self.quotes) // PER_PAGE)
+
+    @overload
+    def __getitem__(self, index: int) -> discord.Embed: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[discord.Embed]: ...
+
+    def __getitem__(self, index: int | slice) -> discord.Embed | list[discord.Embed]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        if index not in self._built:
+            chunk = self.quotes[index * PER_PAGE : (index + 1) * PER_PAGE]
+            text = "\n\n".join(_search_line(self.query, quote) for quote in chunk)
+            embed = discord.Embed(title=self.title, description=text, colour=COLOUR)
+            embed.set_footer(text=self.footer)
+            self._built[index] = fit_embed(embed)
+        return self._built[index]
+
+
+def search_pages(query: str, quotes: list[Quote], total: int) -> SearchPages:
+    return SearchPages(query, quotes, total)
 
 
 class QuotesCog(commands.GroupCog, group_name="quote", group_description="Memorable quotes"):
     def __init__(self, bot: KdramaBot) -> None:
         self.bot = bot
+        # Per server: each server's own community quotes are searched too.
+        self.searches: UntilChanged[SearchPages] = UntilChanged(bot.db)
         super().__init__()
 
     async def cog_load(self) -> None:
@@ -203,12 +238,15 @@ class QuotesCog(commands.GroupCog, group_name="quote", group_description="Memora
         """Find quotes containing a word or fragment."""
         if not fold_text(text):
             raise UserFacingError(EMPTY_QUERY)
-        quotes, total = await search_quotes(
-            self.bot.db, text, limit=RESULTS, guild_id=interaction.guild_id
-        )
+        key = (text, interaction.guild_id)
+        pages = await self.searches.get(key, lambda: self._search(*key))
+        await Paginator.send(interaction, pages, ephemeral=False)
+
+    async def _search(self, text: str, guild_id: int | None) -> SearchPages:
+        quotes, total = await search_quotes(self.bot.db, text, limit=RESULTS, guild_id=guild_id)
         if not quotes:
             raise UserFacingError(NOTHING_FOUND.format(query=escape_markdown(text.strip())))
-        await Paginator.send(interaction, search_pages(text, quotes, total), ephemeral=False)
+        return search_pages(text, quotes, total)
 
     # -- community quotes -----------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.db.cache import UntilChanged
 from bot.db.shows import CastMember, Credit, Show, list_shows, show_cast, show_credits
 from bot.formatting import bullet_lines, fit_embed
 from cogs.utils.lookup import resolve_show, show_choices
@@ -97,10 +98,31 @@ def list_pages(shows: list[Show]) -> list[discord.Embed]:
     return [discord.Embed(title=LIST_TITLE, description=text, colour=COLOUR) for text in texts]
 
 
+def _asked(title: str | None, guild_id: int | None) -> tuple[str | None, int | None]:
+    """What a cached answer is kept under: the title, or the server when there is none."""
+    if title is None or not title.strip():
+        return None, guild_id
+    return title, None
+
+
 class ShowCog(commands.GroupCog, group_name="show", group_description="About a show"):
     def __init__(self, bot: KdramaBot) -> None:
         self.bot = bot
+        # Keyed by what was asked; without a title, the answer depends on the server's
+        # featured show, so the server is part of the key.
+        self.cards: UntilChanged[discord.Embed] = UntilChanged(bot.db)
+        self.casts: UntilChanged[list[discord.Embed]] = UntilChanged(bot.db)
         super().__init__()
+
+    async def _card(self, title: str | None, guild_id: int | None) -> discord.Embed:
+        show = await resolve_show(self.bot.db, title, guild_id)
+        cast = await show_cast(self.bot.db, show.id)
+        credits = await show_credits(self.bot.db, show.id)
+        return show_card(show, cast, credits)
+
+    async def _cast(self, title: str | None, guild_id: int | None) -> list[discord.Embed]:
+        show = await resolve_show(self.bot.db, title, guild_id)
+        return cast_pages(show, await show_cast(self.bot.db, show.id))
 
     @app_commands.command(name="info")
     @app_commands.describe(title="The show (the only one, if the server has just one)")
@@ -108,10 +130,9 @@ class ShowCog(commands.GroupCog, group_name="show", group_description="About a s
         self, interaction: discord.Interaction, title: app_commands.Range[str, 1, 100] | None = None
     ) -> None:
         """A show's card: premise, platform, who made it, who stars in it, where it is set."""
-        show = await resolve_show(self.bot.db, title, interaction.guild_id)
-        cast = await show_cast(self.bot.db, show.id)
-        credits = await show_credits(self.bot.db, show.id)
-        await interaction.response.send_message(embed=show_card(show, cast, credits))
+        key = _asked(title, interaction.guild_id)
+        card = await self.cards.get(key, lambda: self._card(*key))
+        await interaction.response.send_message(embed=card)
 
     @app_commands.command(name="cast")
     @app_commands.describe(title="The show (the only one, if the server has just one)")
@@ -119,9 +140,9 @@ class ShowCog(commands.GroupCog, group_name="show", group_description="About a s
         self, interaction: discord.Interaction, title: app_commands.Range[str, 1, 100] | None = None
     ) -> None:
         """Each actor in a show and the character they play."""
-        show = await resolve_show(self.bot.db, title, interaction.guild_id)
-        cast = await show_cast(self.bot.db, show.id)
-        await Paginator.send(interaction, cast_pages(show, cast), ephemeral=False)
+        key = _asked(title, interaction.guild_id)
+        pages = await self.casts.get(key, lambda: self._cast(*key))
+        await Paginator.send(interaction, pages, ephemeral=False)
 
     @app_commands.command(name="list")
     async def list_command(self, interaction: discord.Interaction) -> None:

@@ -166,9 +166,13 @@ async def search_quotes(
     # Whole words first, then the start of a word, then anywhere inside one.
     rank = """(' ' || search_text || ' ') LIKE :word ESCAPE '\\' DESC,
               (' ' || search_text) LIKE :start ESCAPE '\\' DESC"""
+    # One statement: the count is a subquery that depends on no row, so SQLite runs it once.
     rows = await db.fetch_all(
         f"""
-        SELECT * FROM (
+        SELECT *, min(:cap, (SELECT count(*) FROM ({curated_ids} LIMIT :cap))
+                      + (SELECT count(*) FROM community_quotes c
+                         {_COMMUNITY_WHERE} AND c.id IN ({community_ids} LIMIT :cap))) AS total
+        FROM (
             SELECT q.id, q.text, q.speaker_name, q.context, q.show_id, s.title AS show_title,
                    q.person_id, q.character_id, 0 AS community, q.search_text, q.position
             FROM quotes q JOIN shows s ON s.id = q.show_id WHERE {curated_match}
@@ -181,16 +185,10 @@ async def search_quotes(
         ORDER BY {rank}, community, show_title, position
         LIMIT :limit
         """,
-        params,
-    )
-    (total,) = await db.fetch_one(
-        f"""
-        SELECT min(:cap, (SELECT count(*) FROM ({curated_ids} LIMIT :cap))
-                       + (SELECT count(*) FROM community_quotes c
-                          {_COMMUNITY_WHERE} AND c.id IN ({community_ids} LIMIT :cap)))
-        """,
         {**params, "cap": COUNT_CAP},
+        may_scan=True,
     )
+    total = rows[0]["total"] if rows else 0
     quotes = [
         Quote(
             id=row["id"], text=row["text"], speaker_name=row["speaker_name"],

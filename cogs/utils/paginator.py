@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Sequence
 
 import discord
 
@@ -32,7 +33,7 @@ def paginate_lines(
 
 
 class Paginator(View):
-    def __init__(self, pages: list[discord.Embed], author_id: int) -> None:
+    def __init__(self, pages: Sequence[discord.Embed], author_id: int) -> None:
         super().__init__(timeout=TIMEOUT)
         self.pages = pages
         self.author_id = author_id
@@ -42,7 +43,7 @@ class Paginator(View):
 
     @classmethod
     async def send(
-        cls, interaction: discord.Interaction, pages: list[discord.Embed], *, ephemeral: bool
+        cls, interaction: discord.Interaction, pages: Sequence[discord.Embed], *, ephemeral: bool
     ) -> None:
         """Send the first page, with buttons only when there is more than one."""
         if len(pages) <= 1:

@@ -1,5 +1,7 @@
 """The embeds each cog builds, checked directly from the database (no Discord needed)."""
 
+import pytest
+
 from bot.db.people import find_by_name, get_character, get_person
 from bot.db.quotes import search_quotes, speaker_roles
 from bot.db.shows import list_shows, show_cast, show_credits
@@ -100,3 +102,27 @@ def test_a_person_with_many_roles_gets_more_pages():
     assert shown.count("**Character") == 70
     assert any(f.name == "Credits" for page in pages for f in page.fields)
     assert all(len(page) <= 6000 for page in pages)
+
+
+def test_search_pages_are_built_when_first_shown():
+    from bot.db.quotes import Quote
+
+    quotes = [
+        Quote(
+            id=n, text=f"Line {n} about the sea", speaker_name="Someone", context="",
+            show_id=1, show_title="A Show", person_id=None, character_id=None, community=False,
+        )
+        for n in range(12)
+    ]  # fmt: skip
+    pages = search_pages("sea", quotes, 1500)
+    assert len(pages) == 3  # five quotes a page
+    assert pages._built == {}
+    last = pages[-1]
+    assert list(pages._built) == [2]
+    assert last.description.count("**sea**") == 2
+    assert pages[0].description.startswith("“Line 0 about the **sea**”")
+    assert pages[2] is last  # built once
+    assert last.footer.text == "The first 12 of 1,000+ matches"
+    assert [page.description for page in pages] == [page.description for page in pages[0:3]]
+    with pytest.raises(IndexError):
+        pages[3]

@@ -1,5 +1,7 @@
 """/show info and /show cast, through the emulator, as a member sees them."""
 
+import sqlite3
+
 import pytest
 
 from tests.harness import start_bot, stop_bot
@@ -84,3 +86,15 @@ async def test_the_featured_show_is_the_default(emu, two_show_bot):
     await (await emu.slash(emu.admin, "settings featured-show")).message()
     info = await (await emu.slash(emu.member, "show info")).message()
     assert info.ephemeral and "which one?" in info.content
+
+
+async def test_a_card_follows_a_change_made_by_another_process(emu, bot, db):
+    first = await (await emu.slash(emu.member, "show info")).message()
+    assert "10-year-long love story" in first.embeds[0]["description"]
+    # As `kdrama-bot db seed` run beside the bot would, from its own connection.
+    with sqlite3.connect(db.path) as other:
+        other.execute("UPDATE shows SET premise = 'A premise from a newer data file.'")
+    again = await (await emu.slash(emu.member, "show info")).message()
+    assert again.embeds[0]["description"] == "A premise from a newer data file."
+    cast = await (await emu.slash(emu.member, "show cast")).message()
+    assert "Ok Taec-yeon" in cast.embeds[0]["description"]
