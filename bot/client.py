@@ -49,7 +49,7 @@ class KdramaBot(commands.Bot):
         sync_on_start: bool = True,
         extensions: tuple[str, ...] = EXTENSIONS,
         guild_ready_timeout: float = 2.0,
-        startup_check: asyncio.Task[None] | None = None,
+        startup_check: asyncio.Future[None] | None = None,
     ) -> None:
         # The bot never joins voice: discord.py's warnings about missing voice libraries are noise.
         discord.VoiceClient.warn_nacl = False

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-import discord
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # only annotations: the `db` command line uses this module without discord.py
+    import discord
 
 # Discord's limits for embeds and messages (see the Message and Embed reference).
 EMBED_TITLE = 256

@@ -33,6 +33,10 @@ Discord developer portal (https://discord.com/developers/applications), choose y
 then "Bot" and "Reset Token", and put the new token in .env after DISCORD_TOKEN=."""
 
 
+class StartupError(Exception):
+    """Start-up cannot go on; the message tells the admin what to fix. Exit code 2."""
+
+
 class SettingsError(Exception):
     """A setting is missing or has a value we cannot use; the message says which and why."""
 

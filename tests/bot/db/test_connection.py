@@ -238,3 +238,24 @@ async def test_the_reading_connection_cannot_write(db):
     with pytest.raises(sqlite3.OperationalError):
         db._reader.execute("DELETE FROM shows")
     assert (await db.fetch_one("SELECT count(*) FROM shows"))[0] == 1
+
+
+def test_the_file_check_names_a_damaged_file(damaged):
+    with pytest.raises(DatabaseError) as raised:
+        connection.start_file_check(damaged).result(timeout=30)
+    message = str(raised.value)
+    assert message.startswith(f"The database file {damaged} is damaged (PRAGMA quick_check found:")
+    assert "`kdrama-bot db backup`" in message
+
+
+async def test_the_file_check_passes_a_healthy_file_and_leaves_a_missing_one_missing(db, tmp_path):
+    assert connection.start_file_check(db.path).result(timeout=30) is None
+    missing = tmp_path / "new" / "kdrama.db"
+    connection.check_file_now(missing)
+    assert not missing.exists()
+
+
+def test_the_file_check_tells_an_unreadable_file_from_a_damaged_one(tmp_path):
+    (tmp_path / "kdrama.db").mkdir()
+    with pytest.raises(DatabaseError, match="cannot be used:"):
+        connection.check_file_now(tmp_path / "kdrama.db")
