@@ -209,11 +209,17 @@ def _scanned(conn: sqlite3.Connection, sql: str, plan: list[str]) -> dict[str, i
 async def trace(db: Database, work: Callable[[str], Awaitable[object]], value: str) -> list[str]:
     """The queries one call sends to SQLite, with their parameters filled in."""
     statements: list[str] = []
+    # Reads run on the event loop through the reading connection, or on aiosqlite's thread.
+    reader = getattr(db, "_reader", None)
     await db.conn.set_trace_callback(statements.append)
+    if reader is not None:
+        reader.set_trace_callback(statements.append)
     try:
         await work(value)
     finally:
         await db.conn.set_trace_callback(None)
+        if reader is not None:
+            reader.set_trace_callback(None)
     return [s.strip() for s in statements if s.lstrip().upper().startswith(QUERIES)]
 
 
