@@ -16,6 +16,11 @@ TRIGRAM_MIN = 3
 _LATIN_END = 0x0370
 
 
+# Sorts after any text that starts with a given text: `x <= text < x + PAST_ANY_CHARACTER` is
+# "text starts with x", a range an index can serve.
+PAST_ANY_CHARACTER = "\U0010ffff"
+
+
 def _strip_latin_marks(text: str) -> str:
     if text.isascii():  # nothing to strip, and the common case
         return text

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import aiosqlite
 
 from bot.db.connection import Database
-from bot.search import TRIGRAM_MIN, contains_pattern, fold_text, fts_phrase
+from bot.search import PAST_ANY_CHARACTER, TRIGRAM_MIN, contains_pattern, fold_text, fts_phrase
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,12 +106,13 @@ BIGRAM = 2
 _INDEX_BIGRAMS = """
 INSERT OR IGNORE INTO {grams} (gram, quote_id)
 WITH RECURSIVE piece (id, text, at) AS (
-    SELECT id, search_text, 1 FROM {table}
+    SELECT id, search_text || ' ', 1 FROM {table}
     WHERE bigrams_done = 0 AND search_text GLOB '*[^ -~]*'  -- only texts with non-ASCII
     UNION ALL
     SELECT id, text, at + 1 FROM piece WHERE at < length(text) - 1
 )
-SELECT substr(text, at, 2), id FROM piece WHERE instr(substr(text, at, 2), ' ') = 0
+-- Pieces without a space, and a non-ASCII character that ends a word with the space after it.
+SELECT substr(text, at, 2), id FROM piece WHERE substr(text, at, 1) <> ' '
   AND (unicode(substr(text, at, 1)) > 127 OR unicode(substr(text, at + 1, 1)) > 127)
 """
 _BIGRAM_TABLES = (("quotes", "quote_bigrams"), ("community_quotes", "community_bigrams"))
@@ -152,6 +153,15 @@ async def search_quotes(
         curated_ids = "SELECT quote_id FROM quote_bigrams WHERE gram = :query"
         community_ids = "SELECT quote_id FROM community_bigrams WHERE gram = :query"
         query = folded
+    elif len(folded) == 1 and not folded.isascii():
+        # Every occurrence of the character starts a piece (see migration 0005).
+        curated_ids = (
+            "SELECT DISTINCT quote_id FROM quote_bigrams WHERE gram >= :query AND gram < :below"
+        )
+        community_ids = (
+            "SELECT DISTINCT quote_id FROM community_bigrams WHERE gram >= :query AND gram < :below"
+        )
+        query = folded
     else:
         curated_ids = "SELECT id FROM quotes WHERE search_text LIKE :query ESCAPE '\\'"
         community_ids = "SELECT id FROM community_quotes WHERE search_text LIKE :query ESCAPE '\\'"
@@ -159,7 +169,7 @@ async def search_quotes(
     curated_match = f"q.id IN ({curated_ids} LIMIT {CANDIDATES})"
     community_match = f"c.id IN ({community_ids} LIMIT {CANDIDATES})"
     params = {
-        "query": query, "guild_id": guild_id, "show_id": None,
+        "query": query, "below": query + PAST_ANY_CHARACTER, "guild_id": guild_id, "show_id": None,
         "word": contains_pattern(f" {folded} "), "start": contains_pattern(f" {folded}"),
         "limit": limit,
     }  # fmt: skip

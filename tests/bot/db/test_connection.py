@@ -259,3 +259,36 @@ def test_the_file_check_tells_an_unreadable_file_from_a_damaged_one(tmp_path):
     (tmp_path / "kdrama.db").mkdir()
     with pytest.raises(DatabaseError, match="cannot be used:"):
         connection.check_file_now(tmp_path / "kdrama.db")
+
+
+async def test_upgrading_to_version_5_indexes_the_short_pieces_already_there(tmp_path):
+    from bot.db.quotes import search_quotes
+
+    path = tmp_path / "kdrama.db"
+    show = tmp_path / "bridges.toml"
+    show.write_text(
+        '[show]\ntitle = "Bridges"\npremise = "A test show."\n'
+        '[[quotes]]\ntext = "古い橋"\nsource = "Test"\ncontext = "A test"\n',
+        encoding="utf-8",
+    )
+    db = await open_database(path)
+    await seed_database(db, [SOUL_MATE, show])
+    await db.close()
+    # Back to how version 4 left it: no name pieces, no word-end pieces.
+    with sqlite3.connect(path) as conn:
+        conn.executescript(
+            """
+            DROP TRIGGER name_bigrams_ai; DROP TRIGGER name_bigrams_au;
+            DROP TABLE name_bigrams; DROP TABLE counting;
+            DELETE FROM quote_bigrams WHERE gram LIKE '_ ';
+            PRAGMA user_version = 4;
+            """
+        )
+    db = await open_database(path)
+    try:
+        assert await schema_version(db.conn) == 5
+        assert (await db.fetch_one("SELECT count(*) FROM name_bigrams WHERE gram = '택연'"))[0] == 1
+        # 橋 ends the text: only the piece "橋 " finds it.
+        assert [q.text for q in (await search_quotes(db, "橋"))[0]] == ["古い橋"]
+    finally:
+        await db.close()

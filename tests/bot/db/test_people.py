@@ -74,3 +74,29 @@ async def test_character_card_data(db):
     assert character.played_by == ("Ok Taec-yeon",)
     assert character.show_title == "Soul Mate"
     assert "boxer" in character.description
+
+
+@pytest.mark.parametrize(
+    ("fragment", "expected"),
+    [
+        ("택", "Ok Taec-yeon"),  # inside the name
+        ("연", "Ok Taec-yeon"),  # its last character
+        ("勇", "Hayato Isomura"),
+        ("ae", "Ok Taec-yeon"),  # Latin, inside a word
+        ("i", "Ryu Narutaki"),  # Latin, the last letter
+        ("un", "Ryu Narutaki"),  # across the space between the words: "ryunarutaki"
+    ],
+)
+async def test_one_or_two_characters_find_names_containing_them(db, fragment, expected):
+    assert expected in [match.name for match in await search_names(db, fragment)]
+
+
+async def test_the_name_pieces_follow_a_changed_name(db):
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE names SET search_text = 'zzqx' WHERE search_text = 'johanhwang'")
+    assert "Johan Hwang" in [match.name for match in await search_names(db, "qx")]
+    assert "Johan Hwang" not in [match.name for match in await search_names(db, "oh")]
+    async with db.transaction() as conn:
+        await conn.execute("DELETE FROM names WHERE search_text = 'zzqx'")
+    rows = await db.fetch_all("SELECT * FROM name_bigrams WHERE gram = 'qx'")
+    assert rows == []

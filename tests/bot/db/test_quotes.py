@@ -1,8 +1,10 @@
 import random
+from datetime import UTC, datetime
 
 import pytest
 
 from bot.content import seed_database
+from bot.db.community import change_state, submit_quote
 from bot.db.people import find_by_name
 from bot.db.quotes import random_quote, search_quotes, speaker_roles
 
@@ -126,3 +128,42 @@ async def test_two_character_fragments_use_the_bigram_index(empty_db, tmp_path):
     await seed_database(empty_db, [show])
     assert (await search_quotes(empty_db, "화이"))[1] == 0
     assert (await search_quotes(empty_db, "최고"))[1] == 1
+
+
+async def test_one_character_in_any_position_uses_the_index(empty_db, tmp_path):
+    show = tmp_path / "hangul.toml"
+    show.write_text(
+        '[show]\ntitle = "Hangul"\npremise = "A test show."\n'
+        + "".join(
+            f'[[quotes]]\ntext = "{text}"\nsource = "Test"\ncontext = "A test"\n'
+            for text in ("橋を渡る", "古い橋", "橋 の上", "川と 橋。", "Bridge 橋!", "No bridge")
+        ),
+        encoding="utf-8",
+    )
+    await seed_database(empty_db, [show])
+    quotes, total = await search_quotes(empty_db, "橋", limit=10)
+    # First, in the middle, at the end, before a space, after one, beside Latin text.
+    assert total == 5
+    assert {q.text for q in quotes} == {"橋を渡る", "古い橋", "橋 の上", "川と 橋。", "Bridge 橋!"}
+    assert [q.text for q in (await search_quotes(empty_db, "渡"))[0]] == ["橋を渡る"]
+    plan = await empty_db.fetch_all(
+        "EXPLAIN QUERY PLAN SELECT quote_id FROM quote_bigrams WHERE gram >= '橋' AND gram < ?",
+        ("橋\U0010ffff",),
+    )
+    assert "USING PRIMARY KEY" in " ".join(row[3] for row in plan)
+
+
+async def test_a_community_quote_is_found_by_one_character(db):
+    now = datetime(2026, 11, 25, tzinfo=UTC)
+    quote = await submit_quote(
+        db, guild_id=7, show_id=None, text="また明日", speaker="A fan", context=None,
+        submitter_id=1, now=now,
+    )  # fmt: skip
+    approved = await change_state(
+        db, quote, from_states=("pending",), to_state="approved", actor_id=2, now=now
+    )
+    assert approved
+    for character in ("日", "明", "ま"):
+        quotes, total = await search_quotes(db, character, guild_id=7)
+        assert (total, [q.text for q in quotes]) == (1, ["また明日"])
+    assert (await search_quotes(db, "日", guild_id=8))[1] == 0
