@@ -29,7 +29,6 @@ from bot.content.loader import ShowData
 from bot.content.seed import show_search_text
 from bot.db import open_database
 from bot.db.connection import Database, migrations
-from bot.db.quotes import index_bigrams
 from bot.search import fold_name, fold_text
 
 # Bump when the generated content changes, so cached databases are made again.
@@ -238,7 +237,6 @@ async def build_database(path: Path, quotes: int, *, method: str = "rebuild", se
                 await db.conn.execute(f"INSERT INTO {table} ({table}) VALUES ('rebuild')")
             for _name, sql in triggers:
                 await db.conn.execute(sql)
-            await index_bigrams(db.conn)  # as the bot's own seeding does
         await db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         await db.close()

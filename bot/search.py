@@ -63,6 +63,12 @@ def fts_phrase(folded_query: str) -> str:
     return '"' + folded_query.replace('"', '""') + '"'
 
 
+def pieces_query(folded_query: str) -> str:
+    """The FTS5 MATCH argument for one or two characters in a pieces index (migration 0005):
+    two characters are one piece, and one character starts every piece that holds it."""
+    return fts_phrase(folded_query) + ("*" if len(folded_query) == 1 else "")
+
+
 def _escape_like(folded_query: str) -> str:
     return folded_query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 

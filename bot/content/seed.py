@@ -15,7 +15,6 @@ import aiosqlite
 
 from bot.content.loader import ShowData, load_show_files
 from bot.db import Database
-from bot.db.quotes import index_bigrams
 from bot.search import fold_name, fold_text
 
 
@@ -62,7 +61,6 @@ async def seed_shows(
         for show in shows:
             await _seed_show(conn, show, progress)
         await conn.execute(_DELETE_ORPHAN_PEOPLE)
-        await index_bigrams(conn)
     return summarise(shows)
 
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.db.connection import Database
-from bot.db.quotes import index_bigrams
 from bot.search import fold_text
 
 
@@ -73,7 +72,6 @@ async def submit_quote(
         except sqlite3.IntegrityError:  # the same text submitted at the same moment
             raise DuplicateQuote(text) from None
         quote_id = cursor.lastrowid
-        await index_bigrams(conn)
     found = await get_community_quote(db, guild_id, quote_id)
     assert found is not None
     return found

@@ -9,7 +9,14 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 
 from bot.db.connection import Database
-from bot.search import PAST_ANY_CHARACTER, TRIGRAM_MIN, fold_name, fts_phrase, prefix_pattern
+from bot.search import (
+    PAST_ANY_CHARACTER,
+    TRIGRAM_MIN,
+    fold_name,
+    fts_phrase,
+    pieces_query,
+    prefix_pattern,
+)
 
 EntityKind = Literal["person", "character"]
 
@@ -99,22 +106,17 @@ async def search_names(db: Database, text: str, limit: int = 25) -> list[NameMat
         )
     else:
         # Too short for trigrams: names starting with it come first, in the index's order;
-        # then other names containing it, from the two-character pieces (migration 0005),
-        # where every character starts a piece.
+        # then other names holding it, from the pieces index (migration 0005).
         rows = await db.fetch_all(
             f"{_MATCH_SELECT} WHERE n.search_text >= ? AND n.search_text < ?"
             " ORDER BY n.search_text LIMIT ?",
             (folded, folded + PAST_ANY_CHARACTER, limit * 4),
         )
         if len(rows) < limit * 4:
-            if len(folded) == 2:
-                where, pieces = "gram = ?", (folded,)
-            else:
-                where, pieces = "gram >= ? AND gram < ?", (folded, folded + PAST_ANY_CHARACTER)
             rows += await db.fetch_all(
-                f"{_MATCH_SELECT} WHERE n.id IN (SELECT DISTINCT name_id FROM name_bigrams"
-                f" WHERE {where} LIMIT {CANDIDATES}) {order}",
-                (*pieces, *ranking),
+                f"{_MATCH_SELECT} WHERE n.id IN (SELECT rowid FROM name_pieces"
+                f" WHERE name_pieces MATCH ? LIMIT {CANDIDATES}) {order}",
+                (pieces_query(folded), *ranking),
             )
     matches: dict[tuple[str, int], NameMatch] = {}
     for row in rows:

@@ -5,10 +5,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-import aiosqlite
-
 from bot.db.connection import Database
-from bot.search import PAST_ANY_CHARACTER, TRIGRAM_MIN, contains_pattern, fold_text, fts_phrase
+from bot.search import TRIGRAM_MIN, contains_pattern, fold_text, fts_phrase, pieces_query
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,32 +98,6 @@ async def random_quote(
 
 CANDIDATES = 500
 COUNT_CAP = 1000
-BIGRAM = 2
-
-# Both tables' pieces are made the same way; `{table}` and `{grams}` are fixed pairs below.
-_INDEX_BIGRAMS = """
-INSERT OR IGNORE INTO {grams} (gram, quote_id)
-WITH RECURSIVE piece (id, text, at) AS (
-    SELECT id, search_text || ' ', 1 FROM {table}
-    WHERE bigrams_done = 0 AND search_text GLOB '*[^ -~]*'  -- only texts with non-ASCII
-    UNION ALL
-    SELECT id, text, at + 1 FROM piece WHERE at < length(text) - 1
-)
--- Pieces without a space, and a non-ASCII character that ends a word with the space after it.
-SELECT substr(text, at, 2), id FROM piece WHERE substr(text, at, 1) <> ' '
-  AND (unicode(substr(text, at, 1)) > 127 OR unicode(substr(text, at + 1, 1)) > 127)
-"""
-_BIGRAM_TABLES = (("quotes", "quote_bigrams"), ("community_quotes", "community_bigrams"))
-
-
-async def index_bigrams(conn: aiosqlite.Connection) -> None:
-    """Index the 2-character pieces of every quote added or changed since the last call.
-
-    Call it inside the transaction that wrote the quotes, so searches never see them half-indexed.
-    """
-    for table, grams in _BIGRAM_TABLES:
-        await conn.execute(_INDEX_BIGRAMS.format(table=table, grams=grams))
-        await conn.execute(f"UPDATE {table} SET bigrams_done = 1 WHERE bigrams_done = 0")
 
 
 async def search_quotes(
@@ -149,27 +121,14 @@ async def search_quotes(
             "SELECT rowid FROM community_quotes_fts WHERE community_quotes_fts MATCH :query"
         )
         query = fts_phrase(folded)
-    elif len(folded) == BIGRAM and " " not in folded and not folded.isascii():
-        curated_ids = "SELECT quote_id FROM quote_bigrams WHERE gram = :query"
-        community_ids = "SELECT quote_id FROM community_bigrams WHERE gram = :query"
-        query = folded
-    elif len(folded) == 1 and not folded.isascii():
-        # Every occurrence of the character starts a piece (see migration 0005).
-        curated_ids = (
-            "SELECT DISTINCT quote_id FROM quote_bigrams WHERE gram >= :query AND gram < :below"
-        )
-        community_ids = (
-            "SELECT DISTINCT quote_id FROM community_bigrams WHERE gram >= :query AND gram < :below"
-        )
-        query = folded
-    else:
-        curated_ids = "SELECT id FROM quotes WHERE search_text LIKE :query ESCAPE '\\'"
-        community_ids = "SELECT id FROM community_quotes WHERE search_text LIKE :query ESCAPE '\\'"
-        query = contains_pattern(folded)
+    else:  # one or two characters: the pieces index (migration 0005)
+        curated_ids = "SELECT rowid FROM quote_pieces WHERE quote_pieces MATCH :query"
+        community_ids = "SELECT rowid FROM community_pieces WHERE community_pieces MATCH :query"
+        query = pieces_query(folded)
     curated_match = f"q.id IN ({curated_ids} LIMIT {CANDIDATES})"
     community_match = f"c.id IN ({community_ids} LIMIT {CANDIDATES})"
     params = {
-        "query": query, "below": query + PAST_ANY_CHARACTER, "guild_id": guild_id, "show_id": None,
+        "query": query, "guild_id": guild_id, "show_id": None,
         "word": contains_pattern(f" {folded} "), "start": contains_pattern(f" {folded}"),
         "limit": limit,
     }  # fmt: skip

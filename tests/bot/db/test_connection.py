@@ -262,33 +262,34 @@ def test_the_file_check_tells_an_unreadable_file_from_a_damaged_one(tmp_path):
 
 
 async def test_upgrading_to_version_5_indexes_the_short_pieces_already_there(tmp_path):
+    from bot.db.people import search_names
     from bot.db.quotes import search_quotes
 
     path = tmp_path / "kdrama.db"
-    show = tmp_path / "bridges.toml"
-    show.write_text(
-        '[show]\ntitle = "Bridges"\npremise = "A test show."\n'
-        '[[quotes]]\ntext = "古い橋"\nsource = "Test"\ncontext = "A test"\n',
-        encoding="utf-8",
-    )
-    db = await open_database(path)
-    await seed_database(db, [SOUL_MATE, show])
-    await db.close()
-    # Back to how version 4 left it: no name pieces, no word-end pieces.
+    # A database as version 4 left it, with a show, a person and a quote.
     with sqlite3.connect(path) as conn:
+        for _version, _name, sql in migrations()[:4]:
+            conn.executescript(sql)
         conn.executescript(
             """
-            DROP TRIGGER name_bigrams_ai; DROP TRIGGER name_bigrams_au;
-            DROP TABLE name_bigrams; DROP TABLE counting;
-            DELETE FROM quote_bigrams WHERE gram LIKE '_ ';
+            INSERT INTO shows (id, slug, title, premise, search_text)
+                VALUES (1, 'bridges', 'Bridges', 'A test show.', '|bridges|');
+            INSERT INTO people (id, slug, name) VALUES (1, 'ok', 'Ok Taec-yeon');
+            INSERT INTO names (person_id, name, kind, search_text)
+                VALUES (1, '옥택연', 'native', '옥택연');
+            INSERT INTO quotes (show_id, position, text, speaker_name, context, search_text)
+                VALUES (1, 0, '古い橋', 'Test', 'A test', '古い橋');
             PRAGMA user_version = 4;
             """
         )
     db = await open_database(path)
     try:
-        assert await schema_version(db.conn) == 5
-        assert (await db.fetch_one("SELECT count(*) FROM name_bigrams WHERE gram = '택연'"))[0] == 1
-        # 橋 ends the text: only the piece "橋 " finds it.
+        assert await schema_version(db.conn) == len(migrations())
+        # 橋 ends the text; 택 is inside the name: neither is found without the pieces.
         assert [q.text for q in (await search_quotes(db, "橋"))[0]] == ["古い橋"]
+        assert [q.text for q in (await search_quotes(db, "い橋"))[0]] == ["古い橋"]
+        assert [m.name for m in await search_names(db, "택")] == ["Ok Taec-yeon"]
+        tables = {row[0] for row in await db.fetch_all("SELECT name FROM sqlite_master")}
+        assert "quote_bigrams" not in tables
     finally:
         await db.close()

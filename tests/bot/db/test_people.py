@@ -98,5 +98,6 @@ async def test_the_name_pieces_follow_a_changed_name(db):
     assert "Johan Hwang" not in [match.name for match in await search_names(db, "oh")]
     async with db.transaction() as conn:
         await conn.execute("DELETE FROM names WHERE search_text = 'zzqx'")
-    rows = await db.fetch_all("SELECT * FROM name_bigrams WHERE gram = 'qx'")
+    assert "Johan Hwang" not in [match.name for match in await search_names(db, "qx")]
+    rows = await db.fetch_all("SELECT rowid FROM name_pieces WHERE name_pieces MATCH '\"qx\"'")
     assert rows == []

@@ -45,7 +45,7 @@ async def test_hostile_query_with_words_searches_them_as_text(db):
     assert quotes[0].text == HASHIZUME_SOULMATE
 
 
-async def test_two_letter_fragment_uses_the_fallback(db):
+async def test_a_two_letter_fragment_is_found_inside_words(db):
     quotes, total = await search_quotes(db, "2p")
     assert total == 0
     quotes, total = await search_quotes(db, "bl")  # "blissful"
@@ -102,7 +102,7 @@ async def test_whole_words_rank_before_prefixes_and_substrings(empty_db, tmp_pat
     ]
 
 
-async def test_two_character_fragments_use_the_bigram_index(empty_db, tmp_path):
+async def test_two_character_fragments_use_the_pieces_index(empty_db, tmp_path):
     show = tmp_path / "hangul.toml"
     show.write_text(
         '[show]\ntitle = "Hangul"\npremise = "A test show."\n'
@@ -119,10 +119,11 @@ async def test_two_character_fragments_use_the_bigram_index(empty_db, tmp_path):
         quotes, total = await search_quotes(empty_db, fragment)
         assert (total, quotes[0].text) == (1, expected)
     assert (await search_quotes(empty_db, "연화"))[1] == 0  # the space is not skipped over
-    plan = await empty_db.fetch_all(
-        "EXPLAIN QUERY PLAN SELECT quote_id FROM quote_bigrams WHERE gram = '택연'"
+    indexed = await empty_db.fetch_all(
+        "SELECT q.text FROM quote_pieces p JOIN quotes q ON q.id = p.rowid"
+        " WHERE quote_pieces MATCH '\"택연\"'"
     )
-    assert "USING PRIMARY KEY" in " ".join(row[3] for row in plan)
+    assert [row[0] for row in indexed] == ["옥택연 화이팅"]
 
     show.write_text(show.read_text(encoding="utf-8").replace("옥택연 화이팅", "옥택연 최고"))
     await seed_database(empty_db, [show])
@@ -146,11 +147,32 @@ async def test_one_character_in_any_position_uses_the_index(empty_db, tmp_path):
     assert total == 5
     assert {q.text for q in quotes} == {"橋を渡る", "古い橋", "橋 の上", "川と 橋。", "Bridge 橋!"}
     assert [q.text for q in (await search_quotes(empty_db, "渡"))[0]] == ["橋を渡る"]
-    plan = await empty_db.fetch_all(
-        "EXPLAIN QUERY PLAN SELECT quote_id FROM quote_bigrams WHERE gram >= '橋' AND gram < ?",
-        ("橋\U0010ffff",),
+    # Removing a quote removes its pieces: the contentless index is told which they were.
+    show.write_text(show.read_text(encoding="utf-8").replace("古い橋", "古い川"))
+    await seed_database(empty_db, [show])
+    assert "古い橋" not in [q.text for q in (await search_quotes(empty_db, "橋", limit=10))[0]]
+    assert {q.text for q in (await search_quotes(empty_db, "川"))[0]} == {"古い川", "川と 橋。"}
+
+
+async def test_one_or_two_latin_letters_use_the_pieces_index_too(empty_db, tmp_path):
+    show = tmp_path / "latin.toml"
+    show.write_text(
+        '[show]\ntitle = "Latin"\npremise = "A test show."\n'
+        + "".join(
+            f'[[quotes]]\ntext = "{text}"\nsource = "Test"\ncontext = "A test"\n'
+            for text in ("Quiz night, OK?", "A fizzy drink.", "Nothing here.")
+        ),
+        encoding="utf-8",
     )
-    assert "USING PRIMARY KEY" in " ".join(row[3] for row in plan)
+    await seed_database(empty_db, [show])
+    for fragment, expected in (
+        ("qu", ["Quiz night, OK?"]),
+        ("zz", ["A fizzy drink."]),
+        ("ok", ["Quiz night, OK?"]),
+        ("k", ["Quiz night, OK?", "A fizzy drink."]),
+    ):
+        assert [q.text for q in (await search_quotes(empty_db, fragment))[0]] == expected
+    assert (await search_quotes(empty_db, "tn"))[1] == 0  # "night" and "nothing" are words apart
 
 
 async def test_a_community_quote_is_found_by_one_character(db):
