@@ -96,7 +96,7 @@ async def random_quote(
     return None if row is None else Quote(**dict(row))
 
 
-CANDIDATES = 500
+CANDIDATES = 200
 COUNT_CAP = 1000
 
 
@@ -125,8 +125,6 @@ async def search_quotes(
         curated_ids = "SELECT rowid FROM quote_pieces WHERE quote_pieces MATCH :query"
         community_ids = "SELECT rowid FROM community_pieces WHERE community_pieces MATCH :query"
         query = pieces_query(folded)
-    curated_match = f"q.id IN ({curated_ids} LIMIT {CANDIDATES})"
-    community_match = f"c.id IN ({community_ids} LIMIT {CANDIDATES})"
     params = {
         "query": query, "guild_id": guild_id, "show_id": None,
         "word": contains_pattern(f" {folded} "), "start": contains_pattern(f" {folded}"),
@@ -135,21 +133,27 @@ async def search_quotes(
     # Whole words first, then the start of a word, then anywhere inside one.
     rank = """(' ' || search_text || ' ') LIKE :word ESCAPE '\\' DESC,
               (' ' || search_text) LIKE :start ESCAPE '\\' DESC"""
-    # One statement: the count is a subquery that depends on no row, so SQLite runs it once.
+    # One statement. The matches (up to COUNT_CAP) are found once: counted, and the first
+    # CANDIDATES of them ranked.
     rows = await db.fetch_all(
         f"""
-        SELECT *, min(:cap, (SELECT count(*) FROM ({curated_ids} LIMIT :cap))
-                      + (SELECT count(*) FROM community_quotes c
-                         {_COMMUNITY_WHERE} AND c.id IN ({community_ids} LIMIT :cap))) AS total
+        WITH curated AS MATERIALIZED ({curated_ids} LIMIT :cap),
+             community AS MATERIALIZED (
+                SELECT c.id FROM community_quotes c
+                {_COMMUNITY_WHERE} AND c.id IN ({community_ids} LIMIT :cap)
+             )
+        SELECT *, min(:cap, (SELECT count(*) FROM curated) + (SELECT count(*) FROM community))
+                  AS total
         FROM (
             SELECT q.id, q.text, q.speaker_name, q.context, q.show_id, s.title AS show_title,
                    q.person_id, q.character_id, 0 AS community, q.search_text, q.position
-            FROM quotes q JOIN shows s ON s.id = q.show_id WHERE {curated_match}
+            FROM quotes q JOIN shows s ON s.id = q.show_id
+            WHERE q.id IN (SELECT * FROM curated LIMIT {CANDIDATES})
             UNION ALL
             SELECT c.id, c.text, c.speaker, COALESCE(c.context, ''), c.show_id,
                    COALESCE(s.title, ''), NULL, NULL, 1, c.search_text, c.id
             FROM community_quotes c LEFT JOIN shows s ON s.id = c.show_id
-            {_COMMUNITY_WHERE} AND {community_match}
+            WHERE c.id IN (SELECT id FROM community LIMIT {CANDIDATES})
         )
         ORDER BY {rank}, community, show_title, position
         LIMIT :limit

@@ -189,3 +189,26 @@ async def test_a_community_quote_is_found_by_one_character(db):
         quotes, total = await search_quotes(db, character, guild_id=7)
         assert (total, [q.text for q in quotes]) == (1, ["また明日"])
     assert (await search_quotes(db, "日", guild_id=8))[1] == 0
+
+
+async def test_the_count_goes_past_the_ranked_matches_and_stops_at_the_cap(empty_db, monkeypatch):
+    from bot.db import quotes as quotes_module
+
+    monkeypatch.setattr(quotes_module, "CANDIDATES", 5)
+    monkeypatch.setattr(quotes_module, "COUNT_CAP", 12)
+    async with empty_db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO shows (id, slug, title, premise, search_text)"
+            " VALUES (1, 's', 'Sea Show', 'A test show.', '|seashow|')"
+        )
+        for n in range(20):
+            text = f"Line {n}: the sea" if n % 2 else f"Line {n}: seaside"
+            await conn.execute(
+                "INSERT INTO quotes (show_id, position, text, speaker_name, context, search_text)"
+                " VALUES (1, ?, ?, 'Test', 'A test', ?)",
+                (n, text, text.lower().replace(":", "")),
+            )
+    quotes, total = await search_quotes(empty_db, "sea", limit=3)
+    assert total == 12  # 20 match; counting stops at the cap
+    # Among the first five matches (ids 1 to 5), whole words come first.
+    assert [q.text for q in quotes] == ["Line 1: the sea", "Line 3: the sea", "Line 0: seaside"]
