@@ -201,8 +201,14 @@ def _scanned(conn: sqlite3.Connection, sql: str, plan: list[str]) -> dict[str, i
         scan = re.match(r"\s*SCAN (\w+)", line)
         if scan and not scan.group(1).startswith(("CONSTANT", "subquery")):
             table = aliases.get(scan.group(1), scan.group(1))
-            if table.isidentifier() and not table.endswith("_fts"):
-                (tables[table],) = conn.execute(f"SELECT count(*) FROM {table}").fetchone()
+            # Real tables only: not a CTE, nor a full-text index (its SCAN is a MATCH).
+            real = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
+                " AND sql NOT LIKE 'CREATE VIRTUAL%'",
+                (table,),
+            ).fetchone()
+            if real:
+                (tables[table],) = conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()
     return tables
 
 
