@@ -539,7 +539,10 @@ def _memory(results: dict[str, Any], sizes: list[int]) -> list[str]:
     lines = _section(
         "Memory",
         "Resident set size of the process from `/proc/<pid>/status` (VmRSS) after every scenario "
-        "ran, and its peak (VmHWM), in MB.",
+        "ran, and its peak (VmHWM), in MB. The peak includes the database file itself: at "
+        "start-up `quick_check` reads it through a memory map, whose pages count as resident "
+        "while it runs. They are the OS's file cache, which reading the file any other way fills "
+        "as much, and they leave the process when the check ends.",
         ["process", "quotes", "RSS after the run", "peak"],
     )
     lines.append(
