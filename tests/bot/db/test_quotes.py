@@ -11,6 +11,19 @@ from bot.db.quotes import random_quote, search_quotes, speaker_roles
 HASHIZUME_SOULMATE = "Everyone involved in this project is a soulmate."
 
 
+def write_show(folder, title: str, quotes: tuple[str, ...]):
+    """A data file for a test show holding these quotes."""
+    path = folder / f"{title.lower()}.toml"
+    path.write_text(
+        f'[show]\ntitle = "{title}"\npremise = "A test show."\n'
+        + "".join(
+            f'[[quotes]]\ntext = "{text}"\nsource = "Test"\ncontext = "A test"\n' for text in quotes
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
 @pytest.mark.parametrize("query", ["soulmate", "Soulmate", "soul", "SOUL MATE"[:4]])
 async def test_soulmate_finds_hashizumes_quote(db, query):
     quotes, total = await search_quotes(db, query)
@@ -83,14 +96,8 @@ async def test_speaker_roles(two_show_db):
 
 
 async def test_whole_words_rank_before_prefixes_and_substrings(empty_db, tmp_path):
-    show = tmp_path / "spells.toml"
-    show.write_text(
-        '[show]\ntitle = "Spells"\npremise = "A test show."\n'
-        + "".join(
-            f'[[quotes]]\ntext = "{text}"\nsource = "Test"\ncontext = "A test"\n'
-            for text in ("A dispelled myth.", "Spelling is hard.", "Cast a spell now.")
-        ),
-        encoding="utf-8",
+    show = write_show(
+        tmp_path, "Spells", ("A dispelled myth.", "Spelling is hard.", "Cast a spell now.")
     )
     await seed_database(empty_db, [show])
     quotes, total = await search_quotes(empty_db, "spell")
@@ -103,13 +110,7 @@ async def test_whole_words_rank_before_prefixes_and_substrings(empty_db, tmp_pat
 
 
 async def test_two_character_fragments_use_the_pieces_index(empty_db, tmp_path):
-    show = tmp_path / "hangul.toml"
-    show.write_text(
-        '[show]\ntitle = "Hangul"\npremise = "A test show."\n'
-        '[[quotes]]\ntext = "옥택연 화이팅"\nsource = "Test"\ncontext = "A test"\n'
-        '[[quotes]]\ntext = "磯村勇斗さん"\nsource = "Test"\ncontext = "A test"\n',
-        encoding="utf-8",
-    )
+    show = write_show(tmp_path, "Hangul", ("옥택연 화이팅", "磯村勇斗さん"))
     await seed_database(empty_db, [show])
     for fragment, expected in (
         ("택연", "옥택연 화이팅"),
@@ -132,14 +133,10 @@ async def test_two_character_fragments_use_the_pieces_index(empty_db, tmp_path):
 
 
 async def test_one_character_in_any_position_uses_the_index(empty_db, tmp_path):
-    show = tmp_path / "hangul.toml"
-    show.write_text(
-        '[show]\ntitle = "Hangul"\npremise = "A test show."\n'
-        + "".join(
-            f'[[quotes]]\ntext = "{text}"\nsource = "Test"\ncontext = "A test"\n'
-            for text in ("橋を渡る", "古い橋", "橋 の上", "川と 橋。", "Bridge 橋!", "No bridge")
-        ),
-        encoding="utf-8",
+    show = write_show(
+        tmp_path,
+        "Hangul",
+        ("橋を渡る", "古い橋", "橋 の上", "川と 橋。", "Bridge 橋!", "No bridge"),
     )
     await seed_database(empty_db, [show])
     quotes, total = await search_quotes(empty_db, "橋", limit=10)
@@ -155,15 +152,7 @@ async def test_one_character_in_any_position_uses_the_index(empty_db, tmp_path):
 
 
 async def test_one_or_two_latin_letters_use_the_pieces_index_too(empty_db, tmp_path):
-    show = tmp_path / "latin.toml"
-    show.write_text(
-        '[show]\ntitle = "Latin"\npremise = "A test show."\n'
-        + "".join(
-            f'[[quotes]]\ntext = "{text}"\nsource = "Test"\ncontext = "A test"\n'
-            for text in ("Quiz night, OK?", "A fizzy drink.", "Nothing here.")
-        ),
-        encoding="utf-8",
-    )
+    show = write_show(tmp_path, "Latin", ("Quiz night, OK?", "A fizzy drink.", "Nothing here."))
     await seed_database(empty_db, [show])
     for fragment, expected in (
         ("qu", ["Quiz night, OK?"]),
