@@ -96,8 +96,10 @@ async def random_quote(
     return None if row is None else Quote(**dict(row))
 
 
+# How many matches are ranked, and how far the count goes ("200+"): finding more costs
+# milliseconds for common fragments, and a member reads the first fifty at most.
 CANDIDATES = 200
-COUNT_CAP = 1000
+COUNT_CAP = 200
 
 
 async def search_quotes(

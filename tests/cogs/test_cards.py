@@ -122,7 +122,7 @@ def test_search_pages_are_built_when_first_shown():
     assert last.description.count("**sea**") == 2
     assert pages[0].description.startswith("“Line 0 about the **sea**”")
     assert pages[2] is last  # built once
-    assert last.footer.text == "The first 12 of 1,000+ matches"
+    assert last.footer.text == "The first 12 of 200+ matches"
     assert [page.description for page in pages] == [page.description for page in pages[0:3]]
     with pytest.raises(IndexError):
         pages[3]

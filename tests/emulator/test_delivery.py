@@ -179,7 +179,12 @@ async def test_listing_honours_before_after_around_and_limit(
     emu: Emulator, client: discord.Client
 ) -> None:
     general = text_channel(client, emu, "general")
-    ids = [(await general.send(f"m{i}")).id for i in range(8)]
+    ids = []
+    for i in range(8):
+        ids.append((await general.send(f"m{i}")).id)
+        # A time given to history() counts whole milliseconds: keep the messages in different
+        # ones, or "after m5's time" would also leave out an m6 sent in the same millisecond.
+        await asyncio.sleep(0.002)
 
     async def listing(limit: int = 50, **anchor: int) -> list[int]:
         return [int(m["id"]) for m in await client.http.logs_from(general.id, limit, **anchor)]
