@@ -371,6 +371,7 @@ def render(results: dict[str, Any]) -> str:
             if results["code_changed"]
             else []
         ),
+        *_errors_banner(results, sizes),
         "Times are milliseconds unless marked; *p50 / p99* are the median and the 99th "
         "percentile (nearest rank). *Round trip* is timed by the emulator, from dispatching "
         "INTERACTION_CREATE to receiving the bot's interaction callback. *Own work* is the same "
@@ -556,12 +557,27 @@ def _memory(results: dict[str, Any], sizes: list[int]) -> list[str]:
     return lines
 
 
+def _errors_banner(results: dict[str, Any], sizes: list[int]) -> list[str]:
+    errors = sum(" ERROR " in line for s in sizes for line in results["runs"][s]["log_problems"])
+    if not errors:
+        return []
+    return [
+        f'**The bot logged {errors} error(s) during the run (see "What the bot logged"): '
+        "some answers were error messages, so this run shows a bug, not the bot's speed.**",
+        "",
+    ]
+
+
 def _log(results: dict[str, Any], sizes: list[int]) -> list[str]:
     found = [(s, line) for s in sizes for line in results["runs"][s]["log_problems"]]
     if not found:
         return ["", "The bot logged no warning or error during the run."]
     lines = ["", "## What the bot logged", "", "Its warnings and errors during the run:", ""]
-    lines += [f"- at {size_label(s)}: `{line.strip()}`" for s, line in found]
+    for s, line in found:
+        # A traceback's first line says where, its last line what; the middle is in the log.
+        parts = [part for part in line.strip().split("\\n") if part.strip()]
+        shown = parts[0] if len(parts) < 3 else f"{parts[0]} … {parts[-1].strip()}"
+        lines.append(f"- at {size_label(s)}: `{shown}`")
     return lines
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,6 +17,29 @@ from tests.harness import ALL_COMMANDS, FixedClock, start_bot, stop_bot
 ROOT = Path(__file__).resolve().parent.parent
 SOUL_MATE = ROOT / "data" / "shows" / "soul-mate.toml"
 FICTIONAL = ROOT / "tests" / "fixtures" / "shows" / "fictional-bakery.toml"
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_errors(request):
+    """Fail any test during which a command hit an unexpected error (one a member would see as
+    "something went wrong"), unless the test is about exactly that."""
+    collected = _Collect()
+    logger = logging.getLogger("bot.errors")
+    logger.addHandler(collected)
+    yield
+    logger.removeHandler(collected)
+    if request.node.get_closest_marker("unexpected_errors") is None:
+        messages = [record.getMessage() for record in collected.records]
+        assert not messages, f"the bot hit unexpected errors: {messages}"
 
 
 @pytest.fixture

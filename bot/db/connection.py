@@ -229,9 +229,8 @@ class Database:
         look at thousands of rows) straight to the thread, without trying it here first.
         """
         if self._reader is not None and not may_scan:
-            self._deadline = time.perf_counter() + INLINE_READ_BUDGET
             try:
-                return self._reader.execute(sql, params).fetchall()
+                return self._read_here(sql, params)
             except sqlite3.OperationalError:
                 pass  # over budget (interrupted), or busy: the thread below waits as it should
         # execute_fetchall is one trip to aiosqlite's thread; a cursor takes three.
@@ -239,11 +238,20 @@ class Database:
 
     def data_version(self) -> int | None:
         """A number that changes whenever another connection (another process's `db seed`, or
-        this process's own writes) commits a change; None when reads have no connection of
-        their own."""
+        this process's own writes) commits a change; None when it can't be told: reads have no
+        connection of their own, or that connection is busy."""
         if self._reader is None:
             return None
-        return self._reader.execute("PRAGMA data_version").fetchone()[0]
+        try:
+            return self._read_here("PRAGMA data_version")[0][0]
+        except sqlite3.OperationalError:  # busy: unknown, so nothing is kept this time
+            return None
+
+    def _read_here(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
+        # Every statement arms the budget: SQLite counts a statement's steps across its runs,
+        # so the check can come up in any statement, however short.
+        self._deadline = time.perf_counter() + INLINE_READ_BUDGET
+        return self._reader.execute(sql, params).fetchall()
 
     def _over_budget(self) -> bool:
         return time.perf_counter() > self._deadline

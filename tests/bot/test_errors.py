@@ -3,6 +3,8 @@
 import logging
 import sys
 
+import pytest
+
 from bot.errors import APOLOGY
 
 
@@ -11,6 +13,7 @@ def loaded(module: str):
     return sys.modules[module]
 
 
+@pytest.mark.unexpected_errors
 async def test_unexpected_error_is_logged_with_traceback_and_answered_with_an_apology(
     emu, bot, monkeypatch, caplog
 ):
@@ -27,6 +30,7 @@ async def test_unexpected_error_is_logged_with_traceback_and_answered_with_an_ap
     assert "the database caught fire" in str(record.exc_info[1])
 
 
+@pytest.mark.unexpected_errors
 async def test_a_button_failing_after_its_reply_gets_a_private_follow_up(
     emu, bot, monkeypatch, caplog
 ):

@@ -1,3 +1,4 @@
+import asyncio
 import sqlite3
 
 import pytest
@@ -293,3 +294,12 @@ async def test_upgrading_to_version_5_indexes_the_short_pieces_already_there(tmp
         assert "quote_bigrams" not in tables
     finally:
         await db.close()
+
+
+async def test_telling_the_data_version_is_never_stopped_by_an_earlier_reads_budget(db):
+    # SQLite counts a statement's steps across its runs, so the budget check also comes up
+    # while the data version is read, long after the last read's budget ran out.
+    await db.fetch_one("SELECT 1")
+    await asyncio.sleep(2 * connection.INLINE_READ_BUDGET)
+    versions = {db.data_version() for _ in range(3 * connection._BUDGET_CHECK_STEPS)}
+    assert len(versions) == 1
