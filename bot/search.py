@@ -7,7 +7,7 @@ plain one. Hangul, kana and kanji are kept as they are.
 
 from __future__ import annotations
 
-import re
+import itertools
 import unicodedata
 
 # FTS5's trigram tokenizer needs at least three characters to use its index.
@@ -69,6 +69,43 @@ def pieces_query(folded_query: str) -> str:
     return fts_phrase(folded_query) + ("*" if len(folded_query) == 1 else "")
 
 
+# How much of each word a pair keeps (migration 0006): "you she" is the pair you_she.
+PAIR_CHARACTERS = 3
+
+
+def pairs_query(folded_query: str) -> str | None:
+    """The FTS5 MATCH argument for the word pairs index (migration 0006), or None when the
+    pairs would not narrow the search better than quotes_fts does.
+
+    The query's inner words are whole; its first word may be the end of a longer one, and its
+    last word the start of one. A pair is known in full when its outer word has at least
+    PAIR_CHARACTERS; a short last word makes its pair a prefix ("the_i"*), and a short first
+    word is asked through `backward` ("she_ym"*: a word ending in "my", then "she"). A prefix
+    can stand for thousands of pairs, so the pairs are used only when one of them is known in
+    full, or the first word has two characters and the next is known. They only narrow the
+    search: the text decides.
+    """
+    words = folded_query.split(" ")
+    keep = PAIR_CHARACTERS
+    if len(words) < 2:
+        return None
+    forward, known = [], False
+    for index, (first, second) in enumerate(itertools.pairwise(words)):
+        if index == 0 and len(first) < keep:
+            continue  # the end of a word: its last three characters are not all known
+        prefix = "*" if index == len(words) - 2 and len(second) < keep else ""
+        known = known or not prefix
+        forward.append(fts_phrase(f"{first[-keep:]}_{second[:keep]}") + prefix)
+    # Two characters of a word's end, before a whole word (or one of three characters).
+    end_pinned = len(words[0]) == keep - 1 and (len(words) > 2 or len(words[1]) >= keep)
+    if not known and not end_pinned:
+        return None
+    parts = [f"forward : ({' + '.join(forward)})"] if forward else []
+    if len(words[0]) < keep:
+        parts.append(f"backward : {fts_phrase(f'{words[1][:keep]}_{words[0][::-1]}')}*")
+    return " AND ".join(parts)
+
+
 def _escape_like(folded_query: str) -> str:
     return folded_query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -83,17 +120,47 @@ def prefix_pattern(folded_query: str) -> str:
     return f"{_escape_like(folded_query)}%"
 
 
+def _folded_with_origins(text: str) -> tuple[str, list[int], list[int]]:
+    """`fold_text(text)`, with where each of its characters came from in `text`: the start
+    and the end of the original character (with any combining marks on it)."""
+    folded: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    separated = False
+    index, size = 0, len(text)
+    while index < size:
+        end = index + 1
+        while end < size and unicodedata.combining(text[end]):
+            end += 1
+        unit = text[index:end]
+        if not unit.isascii():
+            unit = _strip_latin_marks(unit)
+        for char in unit.casefold():
+            if char in APOSTROPHES:
+                continue  # dropped, not a separator: "I've" is one word
+            if not char.isalnum():
+                separated = True
+                continue
+            if separated and folded:
+                folded.append(" ")
+                starts.append(index)
+                ends.append(index)
+            separated = False
+            folded.append(char)
+            starts.append(index)
+            ends.append(end)
+        index = end
+    return "".join(folded), starts, ends
+
+
 def highlight_span(text: str, query: str) -> tuple[int, int] | None:
-    """Where in the original `text` the folded `query` matched, as (start, end), if found."""
-    words = _words(query)
-    if not words:
+    """Where in the original `text` the folded `query` matched, as (start, end), if found:
+    the same match as the database's, found in the folded text and mapped back."""
+    wanted = fold_text(query)
+    if not wanted:
         return None
-    apostrophe = f"[{re.escape(APOSTROPHES)}]?"
-    pattern = r"[\W_]+".join(apostrophe.join(re.escape(char) for char in word) for word in words)
-    stripped = _strip_latin_marks(text)
-    # Offsets are only valid in the original when stripping kept every character in place.
-    haystack = stripped if len(stripped) == len(text) else text
-    match = re.search(pattern, haystack, flags=re.IGNORECASE)
-    if match is None:
+    folded, starts, ends = _folded_with_origins(text)
+    at = folded.find(wanted)
+    if at < 0:
         return None
-    return match.start(), match.end()
+    return starts[at], ends[at + len(wanted) - 1]

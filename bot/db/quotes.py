@@ -6,7 +6,14 @@ import random
 from dataclasses import dataclass
 
 from bot.db.connection import Database
-from bot.search import TRIGRAM_MIN, contains_pattern, fold_text, fts_phrase, pieces_query
+from bot.search import (
+    TRIGRAM_MIN,
+    contains_pattern,
+    fold_text,
+    fts_phrase,
+    pairs_query,
+    pieces_query,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,8 +124,15 @@ async def search_quotes(
         return [], 0
     # Ranking looks at the first CANDIDATES matches only, and counting stops at COUNT_CAP, so
     # a fragment found in half of a million quotes costs no more than a rare one.
+    pairs = pairs_query(folded)
     if len(folded) >= TRIGRAM_MIN:
         curated_ids = "SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH :query"
+        if pairs is not None:  # several words: their pairs find a few quotes (migration 0006)
+            curated_ids = (
+                "SELECT p.rowid FROM quote_pairs p JOIN quotes candidate ON candidate.id = p.rowid"
+                " WHERE quote_pairs MATCH :pairs AND instr(candidate.search_text, :folded) > 0"
+            )
+        # A server's own quotes are few: their three-character pieces are quick enough.
         community_ids = (
             "SELECT rowid FROM community_quotes_fts WHERE community_quotes_fts MATCH :query"
         )
@@ -128,7 +142,7 @@ async def search_quotes(
         community_ids = "SELECT rowid FROM community_pieces WHERE community_pieces MATCH :query"
         query = pieces_query(folded)
     params = {
-        "query": query, "guild_id": guild_id, "show_id": None,
+        "query": query, "pairs": pairs, "folded": folded, "guild_id": guild_id, "show_id": None,
         "word": contains_pattern(f" {folded} "), "start": contains_pattern(f" {folded}"),
         "limit": limit,
     }  # fmt: skip

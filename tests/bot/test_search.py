@@ -49,3 +49,49 @@ def test_highlight_span_finds_the_match_in_the_original_text():
 def test_highlight_span_none_when_absent_or_empty():
     assert highlight_span("Soul Mate", "boxing") is None
     assert highlight_span("Soul Mate", "***") is None
+
+
+def test_highlight_span_marks_accents_marks_and_wide_characters_in_the_original():
+    text = "Ｓoul ＭＡＴＥ — Cafe\u0301 au lait, ﬁne, 사랑해요, か\u3099んばって"
+    for query, shown in [
+        ("soul mate", "Ｓoul ＭＡＴＥ"),
+        ("cafe au", "Cafe\u0301 au"),
+        ("fine", "ﬁne"),
+        ("사랑", "사랑"),
+        ("がん", "か\u3099ん"),
+        ("mate cafe", "ＭＡＴＥ — Cafe\u0301"),
+    ]:
+        start, end = highlight_span(text, query)
+        assert text[start:end] == shown, query
+
+
+def test_the_highlight_folds_exactly_as_the_search_does():
+    from bot.search import _folded_with_origins
+
+    texts = [
+        "To prepare, I’ve continued to train.",
+        "  Ｓoul ＭＡＴＥ — Café! ß straße, İstanbul ﬁne ①  ",
+        "磯村 勇斗 and 옥택연: “Johan?” ‘Yes’ — か\u3099んばって",
+        "a\u0301\u0302b __ 50%_off ``",
+    ]
+    for text in texts:
+        assert _folded_with_origins(text)[0] == fold_text(text), text
+
+
+def test_pairs_query_asks_for_the_pairs_a_query_pins_down():
+    from bot.search import pairs_query
+
+    # Whole inner words; the first word may end a longer word, the last may start one.
+    assert pairs_query("you she the") == 'forward : ("you_she" + "she_the")'
+    assert pairs_query("wrong the i") == 'forward : ("ong_the" + "the_i"*)'
+    # A first word of one or two characters is asked backwards, as the end of some word.
+    assert pairs_query("my the you") == 'forward : ("the_you") AND backward : "the_ym"*'
+    assert pairs_query("ne and") == 'backward : "and_en"*'
+    assert pairs_query("love you") == 'forward : ("ove_you")'
+
+
+def test_pairs_query_leaves_to_the_pieces_what_the_pairs_cannot_narrow():
+    from bot.search import pairs_query
+
+    for query in ("soul", "e of", "e you", "abc de", "y the h", "사랑 해요"):
+        assert pairs_query(query) is None, query

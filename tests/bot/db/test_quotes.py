@@ -1,3 +1,4 @@
+import itertools
 import random
 from datetime import UTC, datetime
 
@@ -7,6 +8,7 @@ from bot.content import seed_database
 from bot.db.community import change_state, submit_quote
 from bot.db.people import find_by_name
 from bot.db.quotes import random_quote, search_quotes, speaker_roles
+from bot.search import fold_text, pairs_query
 
 HASHIZUME_SOULMATE = "Everyone involved in this project is a soulmate."
 
@@ -201,3 +203,94 @@ async def test_the_count_goes_past_the_ranked_matches_and_stops_at_the_cap(empty
     assert total == 12  # 20 match; counting stops at the cap
     # Among the first five matches (ids 1 to 5), whole words come first.
     assert [q.text for q in quotes] == ["Line 1: the sea", "Line 3: the sea", "Line 0: seaside"]
+
+
+async def _insert_quotes(db, texts: list[str]) -> None:
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO shows (id, slug, title, premise, search_text)"
+            " VALUES (1, 's', 'Word Show', 'A test show.', '|wordshow|')"
+        )
+        for position, text in enumerate(texts):
+            await conn.execute(
+                "INSERT INTO quotes (show_id, position, text, speaker_name, context, search_text)"
+                " VALUES (1, ?, ?, 'Test', 'A test', ?)",
+                (position, text, fold_text(text)),
+            )
+
+
+def _pairs_of(text: str) -> list[tuple[str, str, int]]:
+    """What migration 0006 indexes for a folded text, worked out here independently."""
+    words = text.split(" ")
+    neighbours = list(itertools.pairwise(words))
+    return sorted(
+        [(f"{a[-3:]}_{b[:3]}", "forward", i) for i, (a, b) in enumerate(neighbours)]
+        + [(f"{b[:3]}_{a[-3:][::-1]}", "backward", i) for i, (a, b) in enumerate(neighbours)]
+    )
+
+
+async def test_the_pairs_index_holds_each_quotes_pairs_in_order_through_every_change(empty_db):
+    texts = ["You she the end.", "Ok, I go", "A", "Love; you? Me too… 사랑 해요", "the the the"]
+    await _insert_quotes(empty_db, texts)
+    async with empty_db.transaction() as conn:
+        await conn.execute(
+            "CREATE VIRTUAL TABLE temp.pair_rows USING fts5vocab(main, quote_pairs, instance)"
+        )
+        await conn.execute("UPDATE quotes SET search_text = 'now it is new' WHERE position = 1")
+        await conn.execute("DELETE FROM quotes WHERE position = 4")
+    expected = {
+        row["id"]: _pairs_of(row["search_text"])
+        for row in await empty_db.fetch_all("SELECT id, search_text FROM quotes")
+    }
+    found: dict[int, list] = {quote_id: [] for quote_id in expected}
+    for row in await empty_db.fetch_all("SELECT doc, term, col, offset FROM temp.pair_rows"):
+        found.setdefault(row["doc"], []).append((row["term"], row["col"], row["offset"]))
+    assert {key: sorted(value) for key, value in found.items()} == expected
+    assert expected[2] == _pairs_of("now it is new")
+
+
+async def test_searches_of_several_words_find_exactly_the_quotes_that_contain_them(empty_db):
+    rng = random.Random(6)
+    # Short words, and words that end or start others, so the edges of a query matter.
+    words = [
+        "the",
+        "then",
+        "they",
+        "a",
+        "at",
+        "cat",
+        "scat",
+        "my",
+        "army",
+        "you",
+        "bayou",
+        "she",
+        "shed",
+        "be",
+        "bee",
+        "of",
+        "off",
+        "i",
+        "it",
+        "sit",
+    ]
+    made = (" ".join(rng.choice(words) for _ in range(rng.randint(2, 9))) for _ in range(300))
+    texts = list(dict.fromkeys(made))
+    await _insert_quotes(empty_db, texts)
+    queries = set()
+    for text in texts[:80]:
+        start = rng.randrange(len(text) - 1)
+        queries.add(text[start : start + rng.randint(3, 14)].strip())
+        chosen = text.split(" ")
+        queries.add(" ".join(chosen[:3]))
+    queries = {query for query in queries if " " in query}
+    assert len(queries) > 100
+    assert sum(pairs_query(fold_text(query)) is not None for query in queries) > 80
+    for query in sorted(queries):
+        quotes, total = await search_quotes(empty_db, query, limit=1000)
+        containing = {text for text in texts if fold_text(query) in fold_text(text)}
+        if total < 200:
+            assert {quote.text for quote in quotes} == containing, query
+            assert total == len([text for text in texts if fold_text(query) in fold_text(text)])
+        else:
+            assert {quote.text for quote in quotes} <= containing, query
