@@ -95,3 +95,16 @@ def test_pairs_query_leaves_to_the_pieces_what_the_pairs_cannot_narrow():
 
     for query in ("soul", "e of", "e you", "abc de", "y the h", "사랑 해요"):
         assert pairs_query(query) is None, query
+
+
+def test_ascii_and_other_texts_highlight_alike():
+    from bot.search import _folded_with_origins
+
+    texts = ["'Tis the season, isn't it? `Rock'n'roll' -- 50% OFF!", "a'' b '' c", "I've, you've"]
+    queries = ["tis the", "isnt it", "rocknroll", "50 off", "ab", "b c", "ive you", "ve"]
+    for text in texts:
+        folded, starts, ends = _folded_with_origins(text)
+        for query in queries:
+            at = folded.find(fold_text(query))
+            expected = None if at < 0 else (starts[at], ends[at + len(fold_text(query)) - 1])
+            assert highlight_span(text, query) == expected, (text, query)
