@@ -103,6 +103,23 @@ async def random_quote(
     return None if row is None else Quote(**dict(row))
 
 
+_HAS_COMMUNITY = (
+    "SELECT EXISTS (SELECT 1 FROM community_quotes c"
+    " WHERE c.guild_id = :guild_id AND c.state = 'approved')"
+)
+# The parts of search_quotes' statement that add a server's community quotes.
+_COMMUNITY_MATCHES = f"""
+        , community AS MATERIALIZED (
+            SELECT c.id FROM community_quotes c
+            {_COMMUNITY_WHERE} AND c.id IN ({{community_ids}} LIMIT :cap)
+        )"""
+_COMMUNITY_ROWS = """
+            UNION ALL
+            SELECT c.id, c.text, c.speaker, COALESCE(c.context, ''), c.show_id,
+                   COALESCE(s.title, ''), NULL, NULL, 1, c.search_text, c.id
+            FROM community_quotes c LEFT JOIN shows s ON s.id = c.show_id
+            WHERE c.id IN (SELECT id FROM community LIMIT {candidates})"""
+
 # How many matches are ranked, and how far the count goes ("200+"): finding more costs
 # milliseconds for common fragments, and a member reads the first fifty at most.
 CANDIDATES = 200
@@ -149,27 +166,24 @@ async def search_quotes(
     # Whole words first, then the start of a word, then anywhere inside one.
     rank = """(' ' || search_text || ' ') LIKE :word ESCAPE '\\' DESC,
               (' ' || search_text) LIKE :start ESCAPE '\\' DESC"""
+    # A server's own approved quotes are searched only when it has some: most have none.
+    community = guild_id is not None and bool(
+        (await db.fetch_one(_HAS_COMMUNITY, {"guild_id": guild_id}))[0]
+    )
     # One statement. The matches (up to COUNT_CAP) are found once: counted, and the first
     # CANDIDATES of them ranked.
     rows = await db.fetch_all(
         f"""
-        WITH curated AS MATERIALIZED ({curated_ids} LIMIT :cap),
-             community AS MATERIALIZED (
-                SELECT c.id FROM community_quotes c
-                {_COMMUNITY_WHERE} AND c.id IN ({community_ids} LIMIT :cap)
-             )
-        SELECT *, min(:cap, (SELECT count(*) FROM curated) + (SELECT count(*) FROM community))
-                  AS total
+        WITH curated AS MATERIALIZED ({curated_ids} LIMIT :cap)
+        {_COMMUNITY_MATCHES.format(community_ids=community_ids) if community else ""}
+        SELECT *, min(:cap, (SELECT count(*) FROM curated)
+                            {"+ (SELECT count(*) FROM community)" if community else ""}) AS total
         FROM (
             SELECT q.id, q.text, q.speaker_name, q.context, q.show_id, s.title AS show_title,
                    q.person_id, q.character_id, 0 AS community, q.search_text, q.position
             FROM quotes q JOIN shows s ON s.id = q.show_id
             WHERE q.id IN (SELECT * FROM curated LIMIT {CANDIDATES})
-            UNION ALL
-            SELECT c.id, c.text, c.speaker, COALESCE(c.context, ''), c.show_id,
-                   COALESCE(s.title, ''), NULL, NULL, 1, c.search_text, c.id
-            FROM community_quotes c LEFT JOIN shows s ON s.id = c.show_id
-            WHERE c.id IN (SELECT id FROM community LIMIT {CANDIDATES})
+            {_COMMUNITY_ROWS.format(candidates=CANDIDATES) if community else ""}
         )
         ORDER BY {rank}, community, show_title, position
         LIMIT :limit
