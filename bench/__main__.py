@@ -114,6 +114,12 @@ def import_seconds(repeats: int = 3) -> float:
     return round(statistics.median(times), 3)
 
 
+def _shown(path: Path) -> Path:
+    """The path from the project's folder when it is inside it, else as given."""
+    resolved = path.resolve()
+    return resolved.relative_to(ROOT) if resolved.is_relative_to(ROOT) else path
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, few runs")
@@ -135,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         for key in ("runs", "generation"):  # JSON keys are strings; sizes are numbers
             results[key] = {int(size): value for size, value in results[key].items()}
         args.output.write_text(render(results))
-        progress(f"Wrote {args.output.relative_to(ROOT)}")
+        progress(f"Wrote {_shown(args.output)}")
         return 0
     sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else None
     sizes = sizes or list(QUICK_SIZES if args.quick else SIZES)
@@ -148,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.quick:
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(markdown)
-        progress(f"Wrote {args.output.relative_to(ROOT)}")
+        progress(f"Wrote {_shown(args.output)}")
     return 0
 
 

@@ -18,6 +18,7 @@ from bench.inprocess import COUNTS, ONE_READ, PAGES, QUICK_CHECK
 from bench.scenarios import DID_YOU_MEAN
 from bench.stats import mixed_percentile
 from bot import __version__
+from bot.db.connection import INLINE_READ_BUDGET
 from bot.search import TRIGRAM_MIN
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -498,7 +499,8 @@ def _own_work(results: dict[str, Any], sizes: list[int]) -> list[str]:
         "own `Database`, without the commands' caches: what the first answer to an input "
         'costs. *one read* is `Database.fetch_one("SELECT 1")`: what any read costs before '
         "SQLite does anything (on the event loop, through the reading connection; a read over "
-        "1 ms is stopped there and finished on aiosqlite's thread). *one query, one thread hop* "
+        f"{INLINE_READ_BUDGET * 1000:g} ms is stopped there and finished on aiosqlite's thread). "
+        "*one query, one thread hop* "
         'is aiosqlite\'s `execute_fetchall("SELECT 1")`, the way every read went before. '
         "*queries* counts the statements one call sends.",
         ["function", "input", "queries", *_per_size(sizes, "{size} p50 / p99", "runs")],

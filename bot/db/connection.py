@@ -177,9 +177,10 @@ def read_only_uri(path: Path) -> str:
 
 
 # A read on the event loop that takes longer than this is stopped and run again on aiosqlite's
-# thread. Most reads take a few hundredths of a millisecond there; a trip to the thread and back
-# costs about 0.3 ms, so only reads that scan (short searches, counts) end up paying for both.
-INLINE_READ_BUDGET = 0.001
+# thread. Most reads take a few hundredths of a millisecond there, and searches one or two
+# milliseconds; a trip to the thread and back costs 0.3 ms, and at times several, so only the
+# rare slower reads (counts over a million rows) pay for both. No read holds the loop longer.
+INLINE_READ_BUDGET = 0.003
 # How many of SQLite's virtual-machine steps run between two looks at the budget.
 _BUDGET_CHECK_STEPS = 1000
 

@@ -66,21 +66,26 @@ async def random_quote(
     params = {"show_id": show_id, "guild_id": guild_id}
     filters = {"show_id": show_id, "person_id": person_id, "character_id": character_id}
     given = {column: value for column, value in filters.items() if value is not None}
+    # The server's approved community quotes, counted in the same statement.
+    community_count = (
+        f"(SELECT count(*) FROM community_quotes c {_COMMUNITY_WHERE})"
+        if guild_id is not None and person_id is None and character_id is None
+        else "0"
+    )
     if given:
         # Each filter column leads an index ending in the id, so counting and skipping are cheap.
         where = " AND ".join(f"q.{column} = :{column}" for column in given)
-        (curated,) = await db.fetch_one(f"SELECT count(*) FROM quotes q WHERE {where}", given)
+        curated, community = await db.fetch_one(
+            f"SELECT (SELECT count(*) FROM quotes q WHERE {where}), {community_count}",
+            {**params, **given},
+        )
     else:
-        # Two subqueries: SQLite reads min() or max() from the index end only when alone.
-        first, last = await db.fetch_one(
-            "SELECT (SELECT min(id) FROM quotes), (SELECT max(id) FROM quotes)"
+        # Subqueries: SQLite reads min() or max() from the index end only when alone.
+        first, last, community = await db.fetch_one(
+            f"SELECT (SELECT min(id) FROM quotes), (SELECT max(id) FROM quotes), {community_count}",
+            params,
         )
         curated = 0 if first is None else last - first + 1
-    community = 0
-    if guild_id is not None and person_id is None and character_id is None:
-        (community,) = await db.fetch_one(
-            f"SELECT count(*) FROM community_quotes c {_COMMUNITY_WHERE}", params
-        )
     if curated + community == 0:
         return None
     pick = rng.randrange(curated + community)
@@ -189,7 +194,6 @@ async def search_quotes(
         LIMIT :limit
         """,
         {**params, "cap": COUNT_CAP},
-        may_scan=True,
     )
     total = rows[0]["total"] if rows else 0
     quotes = [
@@ -217,15 +221,16 @@ async def speaker_roles(db: Database, quote: Quote) -> list[str]:
         return [f"played by {row['name']}" for row in rows]
     if quote.person_id is None:
         return []
-    credits = await db.fetch_all(
-        "SELECT role FROM credits WHERE person_id = ? AND show_id = ? ORDER BY position",
-        (quote.person_id, quote.show_id),
-    )
-    characters = await db.fetch_all(
+    rows = await db.fetch_all(
         """
-        SELECT c.name FROM portrayals pr JOIN characters c ON c.id = pr.character_id
-        WHERE pr.person_id = ? AND c.show_id = ? ORDER BY c.position
+        SELECT role AS said, 0 AS part, position FROM credits
+        WHERE person_id = :person AND show_id = :show
+        UNION ALL
+        SELECT c.name, 1, c.position FROM portrayals pr JOIN characters c ON c.id = pr.character_id
+        WHERE pr.person_id = :person AND c.show_id = :show
+        ORDER BY part, position
         """,
-        (quote.person_id, quote.show_id),
+        {"person": quote.person_id, "show": quote.show_id},
     )
-    return [row["role"] for row in credits] + [f"plays {row['name']}" for row in characters]
+    # Credits ('executive producer') first, then the characters they play.
+    return [row["said"] if row["part"] == 0 else f"plays {row['said']}" for row in rows]
