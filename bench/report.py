@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.inprocess import COUNTS, ONE_READ, PAGES, QUICK_CHECK
+from bench.inputs import READ_INPUTS
 from bench.scenarios import DID_YOU_MEAN
 from bench.stats import mixed_percentile
 from bot import __version__
@@ -421,10 +422,13 @@ def _reads(results: dict[str, Any], sizes: list[int], floor: dict[str, Any]) -> 
         "Each command with typical input (a show's title, any name or alias, a word from a "
         "quote), one at a time. The floor is `/ping` from `bench/ping_bot.py`, a minimal "
         'discord.py bot that replies "pong", run as its own process against the same emulator '
-        f"in the same run: {floor['n']} runs, half before the bot and half after (p50 "
-        + " and ".join(ms(block["p50"]) for block in floor["blocks"])
+        f"in the same run, right before and right after the bot's run at "
+        f"{size_label(results['target_size'])} quotes: {floor['n']} runs (p50 "
+        + " and ".join(ms(block["p50"]) for block in floor["blocks"][:2])
+        + "; after the other sizes: "
+        + (", ".join(ms(block["p50"]) for block in floor["blocks"][2:]) or "none")
         + "). The bot keeps each answer of `/show`, `/who`, `/quote search` and `/about` until "
-        "the database changes, and the inputs repeat (a few dozen of each kind), so after the "
+        f"the database changes, and the inputs repeat ({READ_INPUTS} of each kind), so after the "
         "first round most of these answers come from that cache; *own work* is what an answer "
         "not yet cached costs in the database. `/quote random` is never cached.",
         [
@@ -674,8 +678,8 @@ def _method(results: dict[str, Any]) -> list[str]:
         "- `make bench` runs `python -m bench`. One emulator (`bot/emulator/`) serves "
         "everything on 127.0.0.1; the bots are separate processes connected to it over the "
         "network, as they would be to Discord.",
-        "- The floor, `bench/ping_bot.py`, runs first and again at the end; in between "
-        "`kdrama-bot run` runs once per database size, with `DATABASE_PATH` pointing at the "
+        "- The floor, `bench/ping_bot.py`, runs first and again after each database size; in "
+        "between, `kdrama-bot run` runs once per size, with `DATABASE_PATH` pointing at the "
         "cached database "
         f"({effort['starts']} starts at the largest size, each timed).",
         "- A member's interactions are sent one at a time; each is timed by the emulator "
@@ -690,8 +694,9 @@ def _method(results: dict[str, Any]) -> list[str]:
         "- Inputs come from the generated content with a fixed seed (`bench/inputs.py`): "
         "empty, one or two characters, Latin prefixes and substrings, Hangul, kanji and kana, "
         "common words, phrases, and input that matches nothing.",
-        "- In-process timings open the same database with `bot.db.open_database` and await "
-        "the bot's query functions (`bench/inprocess.py`), interleaved too, up to "
+        "- In-process timings, after each size's round trips, open the same database with "
+        "`bot.db.open_database` and await the bot's query functions (`bench/inprocess.py`), "
+        "interleaved too, up to "
         f"{effort['inprocess_runs']} runs or {effort['inprocess_budget']:g} s each.",
         "- Raw samples are in `bench/.cache/results.json`; the bots' logs in `bench/.cache/logs/`.",
     ]

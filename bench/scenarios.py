@@ -46,7 +46,7 @@ class Effort:
 
     command_runs: int = 300
     command_budget: float = 40.0
-    class_runs: int = 30
+    class_runs: int = 100
     class_budget: float = 8.0
     starts: int = 3
 
