@@ -82,9 +82,10 @@ def pairs_query(folded_query: str) -> str | None:
     last word the start of one. A pair is known in full when its outer word has at least
     PAIR_CHARACTERS; a short last word makes its pair a prefix ("the_i"*), and a short first
     word is asked through `backward` ("she_ym"*: a word ending in "my", then "she"). A prefix
-    can stand for thousands of pairs, so the pairs are used only when one of them is known in
-    full, or the first word has two characters and the next is known. They only narrow the
-    search: the text decides.
+    can stand for thousands of pairs, so two words are searched this way only when their pair
+    is known in full, or the first has two characters and the second three or more; three
+    words or more always, since their inner words are whole. The pairs only narrow the search:
+    the text decides.
     """
     words = folded_query.split(" ")
     keep = PAIR_CHARACTERS
@@ -97,9 +98,9 @@ def pairs_query(folded_query: str) -> str | None:
         prefix = "*" if index == len(words) - 2 and len(second) < keep else ""
         known = known or not prefix
         forward.append(fts_phrase(f"{first[-keep:]}_{second[:keep]}") + prefix)
-    # Two characters of a word's end, before a whole word (or one of three characters).
-    end_pinned = len(words[0]) == keep - 1 and (len(words) > 2 or len(words[1]) >= keep)
-    if not known and not end_pinned:
+    # Two characters of a word's end, before a word of three characters or more.
+    end_pinned = len(words[0]) == keep - 1 and len(words[1]) >= keep
+    if len(words) == 2 and not known and not end_pinned:
         return None
     parts = [f"forward : ({' + '.join(forward)})"] if forward else []
     if len(words[0]) < keep:

@@ -88,12 +88,14 @@ def test_pairs_query_asks_for_the_pairs_a_query_pins_down():
     assert pairs_query("my the you") == 'forward : ("the_you") AND backward : "the_ym"*'
     assert pairs_query("ne and") == 'backward : "and_en"*'
     assert pairs_query("love you") == 'forward : ("ove_you")'
+    # Three words or more always: the inner word is whole.
+    assert pairs_query("y the h") == 'forward : ("the_h"*) AND backward : "the_y"*'
 
 
 def test_pairs_query_leaves_to_the_pieces_what_the_pairs_cannot_narrow():
     from bot.search import pairs_query
 
-    for query in ("soul", "e of", "e you", "abc de", "y the h", "사랑 해요"):
+    for query in ("soul", "e of", "e you", "abc de", "사랑 해요"):
         assert pairs_query(query) is None, query
 
 
