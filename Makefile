@@ -28,8 +28,10 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Tests run in parallel, a worker per core (pytest-xdist); TEST_WORKERS=0 runs them in one process.
+TEST_WORKERS ?= auto
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 # The real bot against the emulator at 100k and 1M quotes (a few minutes; not part of `make test`):
 # prints the results and writes docs/benchmarks.md. Databases are cached in bench/.cache/.
