@@ -264,6 +264,13 @@ def evaluate(results: dict[str, Any]) -> list[Target]:
             rows = sorted(by_command[command], key=lambda r: -(r["p99"] or 0))
             slow = ", ".join(f"{r['class']} {ms(r['p99'])} ms" for r in rows[:3])
             why.append(f"{command}: p99 {ms(summary['p99'])} ms; slowest inputs: {slow}")
+    if why:
+        floor = results["ping"]
+        why.append(
+            f"for scale: a bare discord.py bot's `/ping` took p50 {ms(floor['p50'])} ms and p99 "
+            f"{ms(floor['p99'])} ms in the same run; a round trip is that, plus the bot's own "
+            "work (next row), on a machine whose other work adds to both"
+        )
     targets.append(
         Target(
             f"search and autocomplete p99 under {SEARCH_P99_MS:g} ms: the round trip",
