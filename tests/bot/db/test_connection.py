@@ -303,3 +303,35 @@ async def test_telling_the_data_version_is_never_stopped_by_an_earlier_reads_bud
     await asyncio.sleep(2 * connection.INLINE_READ_BUDGET)
     versions = {db.data_version() for _ in range(3 * connection._BUDGET_CHECK_STEPS)}
     assert len(versions) == 1
+
+
+async def test_upgrading_to_version_6_pairs_the_words_of_the_quotes_already_there(tmp_path):
+    from bot.db.quotes import search_quotes
+
+    path = tmp_path / "kdrama.db"
+    with sqlite3.connect(path) as conn:
+        for _version, _name, sql in migrations()[:5]:
+            conn.executescript(sql)
+        conn.executescript(
+            """
+            INSERT INTO shows (id, slug, title, premise, search_text)
+                VALUES (1, 'words', 'Words', 'A test show.', '|words|');
+            INSERT INTO quotes (show_id, position, text, speaker_name, context, search_text)
+                VALUES (1, 0, 'Army, the young ones!', 'Test', 'A test', 'army the young ones'),
+                       (1, 1, 'My, the end', 'Test', 'A test', 'my the end');
+            PRAGMA user_version = 5;
+            """
+        )
+    db = await open_database(path)
+    try:
+        assert await schema_version(db.conn) == len(migrations())
+        paired = await db.fetch_all(
+            "SELECT rowid FROM quote_pairs WHERE quote_pairs MATCH 'forward : (\"the_you\")'"
+        )
+        assert [row[0] for row in paired] == [1]
+        # Three words: through the pairs ("the_you", and a word ending in "my" before "the").
+        assert [q.text for q in (await search_quotes(db, "my the you"))[0]] == [
+            "Army, the young ones!"
+        ]
+    finally:
+        await db.close()
