@@ -537,7 +537,7 @@ def _startup(results: dict[str, Any], sizes: list[int]) -> list[str]:
         "Before each start the stored command hash is cleared, so every start syncs its commands "
         "(the emulator starts with none). The first start at a size may find the database file "
         "outside the OS page cache, so that quick_check reads it from the disk; the starts "
-        "after it find the file there, and the target takes their median. Starting "
+        "after it find the file there. The target takes the median of all the starts. Starting "
         f"Python and importing the bot alone takes {results['imports_s']:.2f} s (median of 3).",
         ["quotes", "start", "commands synced", "READY", "first answer (`/about`)"],
     )
