@@ -58,6 +58,15 @@ async def test_search_finds_hashizumes_soulmate_quote(emu, bot, query):
     assert reply.embeds[0]["footer"]["text"] == "1 match"
 
 
+@pytest.mark.parametrize("query", ["ryone INVOLVED in th", "involved in this project"])
+async def test_search_finds_a_phrase_of_several_words_and_bolds_it(emu, bot, query):
+    reply = await (await emu.slash(emu.member, "quote search", {"text": query})).message()
+    description = reply.embeds[0]["description"]
+    bold = description.split("**")[1]
+    assert bold.lower() == query.lower()
+    assert description.endswith("— Shunki Hashizume, *Soul Mate*")
+
+
 async def test_search_with_many_matches_counts_them(emu, bot):
     reply = await (await emu.slash(emu.member, "quote search", {"text": "the"})).message()
     embed = reply.embeds[0]
