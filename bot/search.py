@@ -164,7 +164,7 @@ def _ascii_span(text: str, wanted: str) -> tuple[int, int] | None:
     """`highlight_span` for ASCII text, word by word: most quotes, without the walk over
     every character that other scripts need."""
     words = list(_ASCII_WORD.finditer(text.lower()))
-    folded_words = [word.group().replace("'", "").replace("`", "") for word in words]
+    folded_words = [word.group().translate(_DROP_APOSTROPHES) for word in words]
     at = " ".join(folded_words).find(wanted)
     if at < 0:
         return None
@@ -172,7 +172,7 @@ def _ascii_span(text: str, wanted: str) -> tuple[int, int] | None:
     def original(position: int) -> int:
         for word, folded in zip(words, folded_words, strict=True):
             if position < len(folded):
-                kept = [i for i, char in enumerate(word.group()) if char not in "'`"]
+                kept = [i for i, char in enumerate(word.group()) if char not in APOSTROPHES]
                 return word.start() + kept[position]
             position -= len(folded) + 1  # the word and the space after it
         raise AssertionError("a position inside the folded text")

@@ -146,9 +146,10 @@ async def search_quotes(
         return [], 0
     # Ranking looks at the first CANDIDATES matches only, and counting stops at COUNT_CAP, so
     # a fragment found in half of a million quotes costs no more than a rare one.
-    pairs = pairs_query(folded)
+    pairs = None
     if len(folded) >= TRIGRAM_MIN:
         curated_ids = "SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH :query"
+        pairs = pairs_query(folded)
         if pairs is not None:  # several words: their pairs find a few quotes (migration 0006)
             curated_ids = (
                 "SELECT p.rowid FROM quote_pairs p JOIN quotes candidate ON candidate.id = p.rowid"

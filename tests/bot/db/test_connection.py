@@ -262,27 +262,34 @@ def test_the_file_check_tells_an_unreadable_file_from_a_damaged_one(tmp_path):
         connection.check_file_now(tmp_path / "kdrama.db")
 
 
+def database_at_version(folder, version: int, rows: str):
+    """A database file as migration `version` left it, holding `rows` (SQL inserts)."""
+    path = folder / "kdrama.db"
+    with sqlite3.connect(path) as conn:
+        for _version, _name, sql in migrations()[:version]:
+            conn.executescript(sql)
+        conn.executescript(f"{rows}\nPRAGMA user_version = {version};")
+    return path
+
+
 async def test_upgrading_to_version_5_indexes_the_short_pieces_already_there(tmp_path):
     from bot.db.people import search_names
     from bot.db.quotes import search_quotes
 
-    path = tmp_path / "kdrama.db"
     # A database as version 4 left it, with a show, a person and a quote.
-    with sqlite3.connect(path) as conn:
-        for _version, _name, sql in migrations()[:4]:
-            conn.executescript(sql)
-        conn.executescript(
-            """
-            INSERT INTO shows (id, slug, title, premise, search_text)
-                VALUES (1, 'bridges', 'Bridges', 'A test show.', '|bridges|');
-            INSERT INTO people (id, slug, name) VALUES (1, 'ok', 'Ok Taec-yeon');
-            INSERT INTO names (person_id, name, kind, search_text)
-                VALUES (1, '옥택연', 'native', '옥택연');
-            INSERT INTO quotes (show_id, position, text, speaker_name, context, search_text)
-                VALUES (1, 0, '古い橋', 'Test', 'A test', '古い橋');
-            PRAGMA user_version = 4;
-            """
-        )
+    path = database_at_version(
+        tmp_path,
+        4,
+        """
+        INSERT INTO shows (id, slug, title, premise, search_text)
+            VALUES (1, 'bridges', 'Bridges', 'A test show.', '|bridges|');
+        INSERT INTO people (id, slug, name) VALUES (1, 'ok', 'Ok Taec-yeon');
+        INSERT INTO names (person_id, name, kind, search_text)
+            VALUES (1, '옥택연', 'native', '옥택연');
+        INSERT INTO quotes (show_id, position, text, speaker_name, context, search_text)
+            VALUES (1, 0, '古い橋', 'Test', 'A test', '古い橋');
+        """,
+    )
     db = await open_database(path)
     try:
         assert await schema_version(db.conn) == len(migrations())
@@ -308,20 +315,17 @@ async def test_telling_the_data_version_is_never_stopped_by_an_earlier_reads_bud
 async def test_upgrading_to_version_6_pairs_the_words_of_the_quotes_already_there(tmp_path):
     from bot.db.quotes import search_quotes
 
-    path = tmp_path / "kdrama.db"
-    with sqlite3.connect(path) as conn:
-        for _version, _name, sql in migrations()[:5]:
-            conn.executescript(sql)
-        conn.executescript(
-            """
-            INSERT INTO shows (id, slug, title, premise, search_text)
-                VALUES (1, 'words', 'Words', 'A test show.', '|words|');
-            INSERT INTO quotes (show_id, position, text, speaker_name, context, search_text)
-                VALUES (1, 0, 'Army, the young ones!', 'Test', 'A test', 'army the young ones'),
-                       (1, 1, 'My, the end', 'Test', 'A test', 'my the end');
-            PRAGMA user_version = 5;
-            """
-        )
+    path = database_at_version(
+        tmp_path,
+        5,
+        """
+        INSERT INTO shows (id, slug, title, premise, search_text)
+            VALUES (1, 'words', 'Words', 'A test show.', '|words|');
+        INSERT INTO quotes (show_id, position, text, speaker_name, context, search_text)
+            VALUES (1, 0, 'Army, the young ones!', 'Test', 'A test', 'army the young ones'),
+                   (1, 1, 'My, the end', 'Test', 'A test', 'my the end');
+        """,
+    )
     db = await open_database(path)
     try:
         assert await schema_version(db.conn) == len(migrations())
