@@ -177,10 +177,12 @@ def read_only_uri(path: Path) -> str:
 
 
 # A read on the event loop that takes longer than this is stopped and run again on aiosqlite's
-# thread. Most reads take a few hundredths of a millisecond there, and searches one or two
-# milliseconds; a trip to the thread and back costs 0.3 ms, and at times several, so only the
-# rare slower reads (counts over a million rows) pay for both. No read holds the loop longer.
-INLINE_READ_BUDGET = 0.003
+# thread. A stopped read costs the budget and then its whole run on the thread, so the budget sits
+# well above what reads take here (a few hundredths of a millisecond; searches one to three, and up
+# to six on a busy machine, where a 3 ms budget stopped 2-3% of them) and far below anything a
+# member would notice. A trip to the thread and back costs 0.3 ms, and at times several, so only
+# the rare slow reads (counts over a million rows) pay for both. No read holds the loop longer.
+INLINE_READ_BUDGET = 0.010
 # How many of SQLite's virtual-machine steps run between two looks at the budget.
 _BUDGET_CHECK_STEPS = 1000
 
