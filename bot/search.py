@@ -7,6 +7,7 @@ plain one. Hangul, kana and kanji are kept as they are.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import unicodedata
@@ -122,6 +123,19 @@ def prefix_pattern(folded_query: str) -> str:
     return f"{_escape_like(folded_query)}%"
 
 
+@functools.lru_cache(maxsize=8192)
+def _fold_unit(unit: str) -> tuple[str | None, ...]:
+    """One character, with any combining marks on it, as folding leaves it: its characters
+    (most often one), with None for each that separates words and apostrophes dropped. Kept
+    per character met, since quotes use few of them over and over."""
+    folded: list[str | None] = []
+    for char in _strip_latin_marks(unit).casefold():
+        if char in APOSTROPHES:
+            continue  # dropped, not a separator: "I've" is one word
+        folded.append(char if char.isalnum() else None)
+    return tuple(folded)
+
+
 def _folded_with_origins(text: str) -> tuple[str, list[int], list[int]]:
     """`fold_text(text)`, with where each of its characters came from in `text`: the start
     and the end of the original character (with any combining marks on it)."""
@@ -134,13 +148,8 @@ def _folded_with_origins(text: str) -> tuple[str, list[int], list[int]]:
         end = index + 1
         while end < size and unicodedata.combining(text[end]):
             end += 1
-        unit = text[index:end]
-        if not unit.isascii():
-            unit = _strip_latin_marks(unit)
-        for char in unit.casefold():
-            if char in APOSTROPHES:
-                continue  # dropped, not a separator: "I've" is one word
-            if not char.isalnum():
+        for char in _fold_unit(text[index:end]):
+            if char is None:
                 separated = True
                 continue
             if separated and folded:
