@@ -213,7 +213,8 @@ def _why_statement(run: dict[str, Any], case: str) -> str:
 def evaluate(results: dict[str, Any]) -> list[Target]:
     size, startup_size = results["target_size"], results["startup_size"]
     run = results["runs"][size]
-    floor = results["ping"]["p50"]
+    target_floor = _floor(results, size)
+    floor = target_floor["p50"]
     targets = []
 
     ratios = {command: row["p50"] / floor for command, row in run["reads"].items() if row["p50"]}
@@ -221,7 +222,7 @@ def evaluate(results: dict[str, Any]) -> list[Target]:
     over = [command for command, ratio in ratios.items() if ratio > READ_RATIO]
     failed = [command for command, row in run["reads"].items() if row["failures"]]
     hop = _inprocess(run, ONE_READ)
-    embed = results["ping"].get("embed")
+    embed = target_floor.get("embed")
     embed_cost = max(embed["p50"] - floor, 0.0) if embed else 0.0
     why = []
     for command in over:
@@ -264,18 +265,18 @@ def evaluate(results: dict[str, Any]) -> list[Target]:
             rows = sorted(by_command[command], key=lambda r: -(r["p99"] or 0))
             slow = ", ".join(f"{r['class']} {ms(r['p99'])} ms" for r in rows[:3])
             why.append(f"{command}: p99 {ms(summary['p99'])} ms; slowest inputs: {slow}")
+    search_floor = results["ping"].get("during_searches") or results["ping"]
     if why:
-        floor = results["ping"]
         why.append(
-            f"for scale: a bare discord.py bot's `/ping` took p50 {ms(floor['p50'])} ms and p99 "
-            f"{ms(floor['p99'])} ms in the same run; a round trip is that, plus the bot's own "
-            "work (next row), on a machine whose other work adds to both"
+            f"for scale: in the same rounds, a bare discord.py bot's `/ping` took p50 "
+            f"{ms(search_floor['p50'])} ms and p99 {ms(search_floor['p99'])} ms; a round trip is "
+            "that, plus the bot's own work (next row), on a machine whose other work adds to both"
         )
     targets.append(
         Target(
             f"search and autocomplete p99 under {SEARCH_P99_MS:g} ms: the round trip",
             f"worst {worst_rt} p99 {ms(round_trip[worst_rt]['p99'])} ms over the input mix "
-            f"(ping p99 is {ms(results['ping']['p99'])} ms)",
+            f"(`/ping` p99 in the same rounds: {ms(search_floor['p99'])} ms)",
             all(s is not None and s["p99"] < SEARCH_P99_MS for s in round_trip.values()),
             why,
         )
@@ -355,7 +356,6 @@ def _startup_why(results: dict[str, Any], starts: list[dict[str, float]]) -> str
 def render(results: dict[str, Any]) -> str:
     sizes: list[int] = results["sizes"]
     size = results["target_size"]
-    floor = results["ping"]
     m = results["machine"]
     lines = [
         "# Benchmarks",
@@ -401,7 +401,7 @@ def render(results: dict[str, Any]) -> str:
         for target in missed:
             lines.append(f"- **{target.name}**")
             lines += [f"  - {reason}" for reason in target.why]
-    lines += _reads(results, sizes, floor)
+    lines += _reads(results, sizes)
     lines += _searches(results, sizes)
     lines += _own_work(results, sizes)
     lines += _startup(results, sizes)
@@ -423,35 +423,45 @@ def _per_size(sizes: list[int], *columns: str) -> list[str]:
     return [column.format(size=size_label(s)) for s in sizes for column in columns]
 
 
-def _reads(results: dict[str, Any], sizes: list[int], floor: dict[str, Any]) -> list[str]:
+def _floor(results: dict[str, Any], size: int) -> dict[str, Any]:
+    """The floor timed in the same rounds as the read commands at this size."""
+    floor = results["runs"][size].get("floor")
+    if floor is None:  # results.json from before the floor ran in the same rounds
+        return results["ping"]
+    return {**floor["reads"]["ping"], "embed": floor["reads"]["embed-ping"]}
+
+
+def _reads(results: dict[str, Any], sizes: list[int]) -> list[str]:
     lines = _section(
         "Read commands",
         "Each command with typical input (a show's title, any name or alias, a word from a "
         "quote), one at a time. The floor is `/ping` from `bench/ping_bot.py`, a minimal "
-        'discord.py bot that replies "pong", run as its own process against the same emulator '
-        f"in the same run, right before and right after the bot's run at "
-        f"{size_label(results['target_size'])} quotes: {floor['n']} runs (p50 "
-        + " and ".join(ms(block["p50"]) for block in floor["blocks"][:2])
-        + "; after the other sizes: "
-        + (", ".join(ms(block["p50"]) for block in floor["blocks"][2:]) or "none")
-        + "). The bot keeps each answer of `/show`, `/who`, `/quote search` and `/about` until "
-        f"the database changes, and the inputs repeat ({READ_INPUTS} of each kind), so after the "
-        "first round most of these answers come from that cache; *own work* is what an answer "
-        "not yet cached costs in the database. `/quote random` is never cached.",
+        'discord.py bot that replies "pong" (and `/embed-ping`, an embed), timed in the same '
+        "rounds as the commands: one `/ping` and one `/embed-ping` between each command's runs, "
+        "so the machine's other work falls on the floor and the commands alike. The bot keeps "
+        "each answer of `/show`, `/who`, `/quote search` and `/about` until the database "
+        f"changes, and the inputs repeat ({READ_INPUTS} of each kind), so after the first round "
+        "most of these answers come from that cache; *own work* is what an answer not yet "
+        "cached costs in the database. `/quote random` is never cached.",
         [
             "command",
             *_per_size(sizes, "{size} round trip p50 / p99", "÷ floor", "own work p50 (queries)"),
         ],
     )
+    floors = {s: _floor(results, s) for s in sizes}
     lines.append(
-        "| `/ping` (the floor) | " + " | ".join(f"{p50_p99(floor)} | 1.0 | –" for _ in sizes) + " |"
+        "| `/ping` (the floor) | "
+        + " | ".join(f"{p50_p99(floors[s])} | 1.0 | –" for s in sizes)
+        + " |"
     )
-    embed = floor.get("embed")
-    if embed:
-        ratio = f"{embed['p50'] / floor['p50']:.1f}"
+    if all(floor.get("embed") for floor in floors.values()):
         lines.append(
             "| `/embed-ping` (the floor, answered with an embed) | "
-            + " | ".join(f"{p50_p99(embed)} | {ratio} | –" for _ in sizes)
+            + " | ".join(
+                f"{p50_p99(floors[s]['embed'])} | "
+                f"{floors[s]['embed']['p50'] / floors[s]['p50']:.1f} | –"
+                for s in sizes
+            )
             + " |"
         )
     for command in results["runs"][sizes[0]]["reads"]:
@@ -459,7 +469,7 @@ def _reads(results: dict[str, Any], sizes: list[int], floor: dict[str, Any]) -> 
         for s in sizes:
             run = results["runs"][s]
             row = run["reads"][command]
-            ratio = f"{row['p50'] / floor['p50']:.1f}" if row["p50"] else "–"
+            ratio = f"{row['p50'] / floors[s]['p50']:.1f}" if row["p50"] else "–"
             work = _inprocess(run, COMMAND_WORK[command])
             own = f"{ms(work[0]['p50'])} ({work[0]['queries']})" if work else "–"
             cells.append(f"{p50_p99(row)} | {ratio} | {own}")
@@ -684,17 +694,18 @@ def _method(results: dict[str, Any]) -> list[str]:
         "",
         "## How it was measured",
         "",
-        "- `make bench` runs `python -m bench`. One emulator (`bot/emulator/`) serves "
-        "everything on 127.0.0.1; the bots are separate processes connected to it over the "
-        "network, as they would be to Discord.",
-        "- The floor, `bench/ping_bot.py`, runs first and again after each database size; in "
-        "between, `kdrama-bot run` runs once per size, with `DATABASE_PATH` pointing at the "
-        "cached database "
+        "- `make bench` runs `python -m bench`. Two emulators (`bot/emulator/`), one for each "
+        "bot, since an emulator serves one application, run in the benchmark's process on "
+        "127.0.0.1; the bots are separate processes connected to them over the network, as "
+        "they would be to Discord.",
+        "- The floor, `bench/ping_bot.py`, runs for the whole benchmark; `kdrama-bot run` runs "
+        "once per size, with `DATABASE_PATH` pointing at the cached database "
         f"({effort['starts']} starts at the largest size, each timed).",
         "- A member's interactions are sent one at a time; each is timed by the emulator "
         "from INTERACTION_CREATE to the arrival of the callback request. The measurements of "
-        "one table are interleaved (one run of each per round), so that other work on the "
-        "machine falls on all of them alike. Each runs up to "
+        "one table, and the floor's `/ping` and `/embed-ping`, are interleaved (one run of "
+        "each per round), so that other work on the machine falls on all of them alike. Each "
+        "runs up to "
         f"{effort['command_runs']} times (read commands) or {effort['class_runs']} times "
         f"(each kind of search input), or until its runs took {effort['command_budget']:g} s "
         f"or {effort['class_budget']:g} s. Ten warm-up runs of each read command come first. "

@@ -16,7 +16,7 @@ import signal
 import sqlite3
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,8 @@ AUTOCOMPLETES = (
     ("quote random", "person", "names"),
 )
 DID_YOU_MEAN = "/who name (nothing matches: did you mean)"
+# `bench/ping_bot.py`: "pong" as text, and as an embed.
+FLOOR_COMMANDS = ("ping", "embed-ping")
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,31 +165,51 @@ async def _measure(
     return {key: timing.summary() for key, timing in timings.items()}
 
 
-async def ping_floor(emu: Emulator, log_dir: Path, effort: Effort) -> dict[str, Any]:
-    """Start the `/ping` bot, time `/ping` and `/embed-ping`, stop it."""
+@contextlib.asynccontextmanager
+async def floor_bot(emu: Emulator, log_dir: Path) -> AsyncIterator[BotProcess]:
+    """The `/ping` bot, running on its own emulator (one emulator serves one application)."""
     process = BotProcess(
         "ping",
         [sys.executable, "-m", "bench.ping_bot"],
         bot_environment(emu, PYTHONPATH=str(ROOT)),
         log_dir / "ping_bot.log",
     )
-    ready, syncs = emu.gateway.ready_count, emu.commands.syncs
     await process.start()
     try:
-        await emu.wait_for_commands(["ping", "embed-ping"], syncs=syncs + 1, timeout=30)
-        await emu.wait_for_ready(30, count=ready + 1)
-
-        async def ping(_: str) -> float | None:
-            return await slash_ms(emu, "ping", {})
-
-        async def embed_ping(_: str) -> float | None:
-            return await slash_ms(emu, "embed-ping", {})
-
-        jobs = {"ping": Job(ping, [""]), "embed-ping": Job(embed_ping, [""])}
-        result = await _measure(jobs, effort.command_runs, effort.command_budget, warm_up=20)
-        return {**result["ping"], "embed": result["embed-ping"], "memory": process.memory_mb()}
+        await emu.wait_for_commands(list(FLOOR_COMMANDS), timeout=30)
+        await emu.wait_for_ready(30)
+        yield process
     finally:
         await process.stop()
+
+
+# A process that sat idle while the other bot worked answers its next interaction slower (a cold
+# process, 0.5 ms and more), so each bot's part of a round starts with an answer nobody times.
+WAKE = "wake"
+
+
+def floor_jobs(emu: Emulator, commands: tuple[str, ...] = FLOOR_COMMANDS) -> dict[str, Job]:
+    """The floor's commands, to time in the same rounds as the bot's: the machine's other work
+    then falls on both alike. The first, WAKE, is not a measurement."""
+    jobs = {}
+    for command in (WAKE, *commands):
+
+        async def run(_: str, command: str = command) -> float | None:
+            return await slash_ms(emu, FLOOR_COMMANDS[0] if command == WAKE else command, {})
+
+        jobs[f"floor {command}" if command == WAKE else command] = Job(run, [""])
+    return jobs
+
+
+def _wake_kdrama_bot(emu: Emulator) -> dict[str, Job]:
+    async def about(_: str) -> float | None:
+        return await slash_ms(emu, "about", {})
+
+    return {WAKE: Job(about, [""])}
+
+
+def _timed(floor: dict[str, Job]) -> list[str]:
+    return [key for key in floor if not key.endswith(WAKE)]
 
 
 def forget_last_sync(database: Path) -> None:
@@ -233,8 +255,11 @@ def _top_level(commands: tuple[str, ...]) -> dict[str, None]:
     return dict.fromkeys(command.split()[0] for command in commands)
 
 
-async def read_commands(emu: Emulator, inputs: Inputs, effort: Effort) -> dict[str, Any]:
-    """Each read command with typical input, `command_runs` times."""
+async def read_commands(
+    emu: Emulator, inputs: Inputs, effort: Effort, floor: dict[str, Job]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Each read command with typical input, `command_runs` times, and the floor's commands in
+    the same rounds: (the commands' summaries, the floor's)."""
     titles, names = inputs.show_titles, inputs.who_names
     runs: dict[str, tuple[Callable[[str], dict[str, Any]], list[str]]] = {
         "show info": (lambda value: {"title": value}, titles),
@@ -252,12 +277,23 @@ async def read_commands(emu: Emulator, inputs: Inputs, effort: Effort) -> dict[s
             return await slash_ms(emu, command, options(value))
 
         jobs[command] = Job(run, values)
-    return await _measure(jobs, effort.command_runs, effort.command_budget, warm_up=10)
+    results = await _measure(
+        {**floor, **_wake_kdrama_bot(emu), **jobs},
+        effort.command_runs,
+        effort.command_budget,
+        warm_up=10,
+    )
+    return {c: results[c] for c in jobs}, {c: results[c] for c in _timed(floor)}
 
 
-async def searches(emu: Emulator, inputs: Inputs, effort: Effort) -> list[dict[str, Any]]:
-    """Autocomplete and `/quote search` round trips, by class of input."""
-    jobs: dict[tuple[str, str], Job] = {}
+async def searches(
+    emu: Emulator, inputs: Inputs, effort: Effort, floor: dict[str, Job]
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Autocomplete and `/quote search` round trips, by class of input, and the floor's
+    commands in the same rounds: (a row per command and class, the floor's summaries)."""
+    jobs: dict[tuple[str, str], Job] = {
+        (key, ""): job for key, job in {**floor, **_wake_kdrama_bot(emu)}.items()
+    }
     for command, option, pool in AUTOCOMPLETES:
         for kind, values in getattr(inputs, pool).items():
 
@@ -276,16 +312,25 @@ async def searches(emu: Emulator, inputs: Inputs, effort: Effort) -> list[dict[s
         jobs["/quote search text", kind] = Job(search, values)
     jobs[DID_YOU_MEAN, "no match"] = Job(who, list(NO_MATCH))
     results = await _measure(jobs, effort.class_runs, effort.class_budget)
-    return [
+    rows = [
         {"command": command, "class": kind, **summary}
         for (command, kind), summary in results.items()
+        if kind
     ]
+    return rows, {command: results[command, ""] for command in _timed(floor)}
 
 
 async def run_size(
-    emu: Emulator, database: Path, inputs: Inputs, log_dir: Path, effort: Effort, starts: int
+    emu: Emulator,
+    database: Path,
+    inputs: Inputs,
+    log_dir: Path,
+    effort: Effort,
+    starts: int,
+    floor: dict[str, Job],
 ) -> dict[str, Any]:
-    """Start the bot (`starts` times, timing each), then every scenario, then its memory."""
+    """Start the bot (`starts` times, timing each), then every scenario with the `floor` jobs
+    in its rounds, then its memory."""
     startups = []
     for attempt in range(starts):
         process, startup = await start_kdrama_bot(emu, database, log_dir)
@@ -293,10 +338,13 @@ async def run_size(
         if attempt < starts - 1:
             await process.stop()
     try:
+        reads, reads_floor = await read_commands(emu, inputs, effort, floor)
+        search_rows, searches_floor = await searches(emu, inputs, effort, floor)
         result = {
             "startups": startups,
-            "reads": await read_commands(emu, inputs, effort),
-            "searches": await searches(emu, inputs, effort),
+            "reads": reads,
+            "searches": search_rows,
+            "floor": {"reads": reads_floor, "searches": searches_floor},
             "memory": process.memory_mb(),
         }
     finally:

@@ -30,3 +30,26 @@ def test_a_clean_run_has_no_banner():
         "",
         "The bot logged no warning or error during the run.",
     ]
+
+
+def _timing(p50: float, p99: float) -> dict:
+    return {"n": 300, "p50": p50, "p99": p99, "failures": 0}
+
+
+def test_each_size_is_compared_with_the_floor_timed_in_its_own_rounds():
+    def run(floor_p50: float, who_p50: float) -> dict:
+        return {
+            "reads": {"who": _timing(who_p50, 9.0)},
+            "floor": {
+                "reads": {"ping": _timing(floor_p50, 5.0), "embed-ping": _timing(floor_p50, 5.0)}
+            },
+            "inprocess": [],
+        }
+
+    results = {
+        "target_size": 100_000,
+        "runs": {100_000: run(1.0, 1.4), 1_000_000: run(2.0, 2.2)},
+    }
+    rows = report._reads(results, [100_000, 1_000_000])
+    assert "| `/ping` (the floor) | 1.00 / 5.00 | 1.0 | – | 2.00 / 5.00 | 1.0 | – |" in rows
+    assert "| `/who` | 1.40 / 9.00 | 1.4 | – | 2.20 / 9.00 | 1.1 | – |" in rows
