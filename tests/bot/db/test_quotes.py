@@ -182,6 +182,38 @@ async def test_a_community_quote_is_found_by_one_character(db):
     assert (await search_quotes(db, "日", guild_id=8))[1] == 0
 
 
+async def test_a_servers_community_quotes_rank_with_the_curated_ones(db):
+    now = datetime(2026, 11, 25, tzinfo=UTC)
+    for text in ("Soulmates forever, said nobody", "My soulmate is toast"):
+        quote = await submit_quote(
+            db, guild_id=7, show_id=None, text=text, speaker="A fan", context=None,
+            submitter_id=1, now=now,
+        )  # fmt: skip
+        assert await change_state(
+            db, quote, from_states=("pending",), to_state="approved", actor_id=2, now=now
+        )
+    quotes, total = await search_quotes(db, "soulmate", guild_id=7)
+    # Whole words first, the curated quote before the community one; then a word's start.
+    assert [q.text for q in quotes] == [
+        HASHIZUME_SOULMATE,
+        "My soulmate is toast",
+        "Soulmates forever, said nobody",
+    ]
+    assert total == 3
+    curated, community = quotes[0], quotes[1]
+    assert (curated.community, curated.show_title, curated.speaker_name) == (
+        False,
+        "Soul Mate",
+        "Shunki Hashizume",
+    )
+    assert curated.person_id is not None and curated.context
+    assert (community.community, community.show_title, community.show_id) == (True, "", None)
+    assert (community.speaker_name, community.context, community.person_id) == ("A fan", "", None)
+    assert [q.text for q in (await search_quotes(db, "soulmate", guild_id=8))[0]] == [
+        HASHIZUME_SOULMATE
+    ]
+
+
 async def test_the_count_goes_past_the_ranked_matches_and_stops_at_the_cap(empty_db, monkeypatch):
     from bot.db import quotes as quotes_module
 
