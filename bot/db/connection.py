@@ -217,21 +217,13 @@ class Database:
                 raise
             await self.conn.execute("COMMIT")
 
-    async def fetch_one(
-        self, sql: str, params: tuple | dict = (), *, may_scan: bool = False
-    ) -> aiosqlite.Row | None:
-        rows = await self.fetch_all(sql, params, may_scan=may_scan)
+    async def fetch_one(self, sql: str, params: tuple | dict = ()) -> aiosqlite.Row | None:
+        rows = await self.fetch_all(sql, params)
         return next(iter(rows), None)
 
-    async def fetch_all(
-        self, sql: str, params: tuple | dict = (), *, may_scan: bool = False
-    ) -> list[aiosqlite.Row]:
-        """Rows of a read: on the event loop when it is quick, else on aiosqlite's thread.
-
-        `may_scan` sends a read that usually takes longer than the budget (a search that may
-        look at thousands of rows) straight to the thread, without trying it here first.
-        """
-        if self._reader is not None and not may_scan:
+    async def fetch_all(self, sql: str, params: tuple | dict = ()) -> list[aiosqlite.Row]:
+        """Rows of a read: on the event loop when it is quick, else on aiosqlite's thread."""
+        if self._reader is not None:
             try:
                 return self._read_here(sql, params)
             except sqlite3.OperationalError:

@@ -221,8 +221,6 @@ async def test_quick_reads_run_on_the_event_loop_and_slow_ones_on_the_thread(db,
     """
     assert (await db.fetch_one(slow))[0] == 3_000_000
     assert thread_reads == [slow]
-    assert (await db.fetch_one("SELECT 1", may_scan=True))[0] == 1
-    assert thread_reads[-1] == "SELECT 1"
 
 
 async def test_reads_see_what_the_writing_connection_committed(db):
