@@ -184,32 +184,26 @@ async def floor_bot(emu: Emulator, log_dir: Path) -> AsyncIterator[BotProcess]:
 
 
 # A process that sat idle while the other bot worked answers its next interaction slower (a cold
-# process, 0.5 ms and more), so each bot's part of a round starts with an answer nobody times.
-WAKE = "wake"
+# process: 0.5 ms more at the median), so each bot's part of a round starts with an answer that
+# is not timed: `/ping` for the floor, `/about` for kdrama-bot.
+FLOOR_WAKE, KDRAMA_BOT_WAKE = "floor: wake", "kdrama-bot: wake"
 
 
-def floor_jobs(emu: Emulator, commands: tuple[str, ...] = FLOOR_COMMANDS) -> dict[str, Job]:
-    """The floor's commands, to time in the same rounds as the bot's: the machine's other work
-    then falls on both alike. The first, WAKE, is not a measurement."""
-    jobs = {}
-    for command in (WAKE, *commands):
+def _slash_job(emu: Emulator, command: str) -> Job:
+    async def run(_: str) -> float | None:
+        return await slash_ms(emu, command, {})
 
-        async def run(_: str, command: str = command) -> float | None:
-            return await slash_ms(emu, FLOOR_COMMANDS[0] if command == WAKE else command, {})
-
-        jobs[f"floor {command}" if command == WAKE else command] = Job(run, [""])
-    return jobs
+    return Job(run, [""])
 
 
-def _wake_kdrama_bot(emu: Emulator) -> dict[str, Job]:
-    async def about(_: str) -> float | None:
-        return await slash_ms(emu, "about", {})
+def floor_jobs(emu: Emulator) -> dict[str, Job]:
+    """The floor's commands, to time in the same rounds as the bot's, so the machine's other
+    work falls on both alike; after FLOOR_WAKE."""
+    return {FLOOR_WAKE: _slash_job(emu, "ping")} | {c: _slash_job(emu, c) for c in FLOOR_COMMANDS}
 
-    return {WAKE: Job(about, [""])}
 
-
-def _timed(floor: dict[str, Job]) -> list[str]:
-    return [key for key in floor if not key.endswith(WAKE)]
+def _timed(jobs: dict[str, Job]) -> list[str]:
+    return [key for key in jobs if key not in (FLOOR_WAKE, KDRAMA_BOT_WAKE)]
 
 
 def forget_last_sync(database: Path) -> None:
@@ -278,7 +272,7 @@ async def read_commands(
 
         jobs[command] = Job(run, values)
     results = await _measure(
-        {**floor, **_wake_kdrama_bot(emu), **jobs},
+        {**floor, KDRAMA_BOT_WAKE: _slash_job(emu, "about"), **jobs},
         effort.command_runs,
         effort.command_budget,
         warm_up=10,
@@ -291,9 +285,8 @@ async def searches(
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Autocomplete and `/quote search` round trips, by class of input, and the floor's
     commands in the same rounds: (a row per command and class, the floor's summaries)."""
-    jobs: dict[tuple[str, str], Job] = {
-        (key, ""): job for key, job in {**floor, **_wake_kdrama_bot(emu)}.items()
-    }
+    jobs: dict[tuple[str, str], Job] = {(key, ""): job for key, job in floor.items()}
+    jobs[KDRAMA_BOT_WAKE, ""] = _slash_job(emu, "about")
     for command, option, pool in AUTOCOMPLETES:
         for kind, values in getattr(inputs, pool).items():
 
