@@ -11,7 +11,7 @@ from discord.ext import commands
 
 from bot.clock import Clock, SystemClock
 from bot.db import Database
-from bot.errors import CommandTree
+from bot.errors import CommandTree, InUse, answer_forgotten
 from bot.scheduler import Scheduler
 from bot.settings import Settings
 from bot.sync import sync_commands
@@ -75,6 +75,7 @@ class KdramaBot(commands.Bot):
         self.startup_check = startup_check
         # Before the extensions load: their setup registers how each kind of post looks.
         self.scheduler = Scheduler(self, grace=settings.schedule_grace)
+        self.in_use = InUse()
 
     async def setup_hook(self) -> None:
         if self.startup_check is not None:
@@ -89,6 +90,9 @@ class KdramaBot(commands.Bot):
         # Stop posting first; a post cut off mid-send is claimed and is retried with its nonce.
         await self.scheduler.stop()
         await super().close()
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        await answer_forgotten(interaction, self.in_use)
 
     async def on_ready(self) -> None:
         # on_ready runs again after every reconnect: it only logs.

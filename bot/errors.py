@@ -4,6 +4,7 @@ everything else is logged with its traceback and answered with a short apology."
 from __future__ import annotations
 
 import logging
+import weakref
 
 import discord
 from discord import app_commands
@@ -20,6 +21,13 @@ OUT_OF_DATE = (
 )
 BAD_OPTION = "I couldn't use {value!r} as a {kind}. Pick one from the list Discord offers."
 NOT_ALLOWED = "You can't use this command here."
+FORGOTTEN_BUTTONS = (
+    "These buttons no longer work: they timed out, or I restarted since. Run the command again."
+)
+FORGOTTEN_FORM = (
+    "I couldn't take this form: it timed out, or I restarted since, and nothing was saved. "
+    "Run the command again."
+)
 
 
 class UserFacingError(app_commands.AppCommandError):
@@ -87,8 +95,49 @@ class CommandTree(app_commands.CommandTree):
         await handle_interaction_error(interaction, error)
 
 
+class InUse:
+    """The views and forms a bot has sent and still answers. A press on any other button, or a
+    submission of any other form, is one it forgot (it timed out, or the bot restarted since
+    sending it): Discord would show the member only "This interaction failed"."""
+
+    def __init__(self) -> None:
+        # Weak: discord.py holds a view for as long as it listens, and no longer.
+        self._views: weakref.WeakSet[discord.ui.View | discord.ui.Modal] = weakref.WeakSet()
+
+    def add(self, view: discord.ui.View | discord.ui.Modal) -> None:
+        self._views.add(view)
+
+    def owns(self, custom_id: str) -> bool:
+        """Whether a view or form still in use has a component (or is a form) with this id."""
+        for view in list(self._views):
+            if view.is_finished():
+                continue
+            if getattr(view, "custom_id", None) == custom_id:  # a form
+                return True
+            if any(getattr(item, "custom_id", None) == custom_id for item in view.children):
+                return True
+        return False
+
+
+async def answer_forgotten(interaction: discord.Interaction, in_use: InUse) -> None:
+    """Tell the member that a button or form they used belongs to nothing the bot still has."""
+    if interaction.type is discord.InteractionType.component:
+        text = FORGOTTEN_BUTTONS
+    elif interaction.type is discord.InteractionType.modal_submit:
+        text = FORGOTTEN_FORM
+    else:
+        return
+    if in_use.owns((interaction.data or {}).get("custom_id", "")):
+        return
+    await send_ephemeral(interaction, text)
+
+
 class View(discord.ui.View):
-    """A view whose errors follow the same policy as commands."""
+    """A view whose errors follow the same policy as commands, known to its bot while in use."""
+
+    def __init__(self, in_use: InUse, *, timeout: float | None = 180.0) -> None:
+        super().__init__(timeout=timeout)
+        in_use.add(self)
 
     async def on_error(
         self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item
@@ -97,7 +146,11 @@ class View(discord.ui.View):
 
 
 class Modal(discord.ui.Modal):
-    """A modal whose errors follow the same policy as commands."""
+    """A form whose errors follow the same policy as commands, known to its bot while in use."""
+
+    def __init__(self, in_use: InUse, *, title: str, timeout: float | None = None) -> None:
+        super().__init__(title=title, timeout=timeout)
+        in_use.add(self)
 
     async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
         await handle_interaction_error(interaction, error)

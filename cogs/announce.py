@@ -30,7 +30,7 @@ from bot.db.announcements import (
 )
 from bot.db.audit import AuditEntry, list_audit
 from bot.db.guild_settings import GuildSettings, get_settings
-from bot.errors import Modal, UserFacingError, View
+from bot.errors import InUse, Modal, UserFacingError, View
 from bot.formatting import choice_text, inline_code, truncate
 from bot.scheduler import missing_post_permissions
 from bot.when import WhenError, parse_when, zone_named
@@ -247,12 +247,13 @@ class AnnouncementForm(Modal):
 
     def __init__(
         self,
+        in_use: InUse,
         form_title: str,
         on_done: Callable[[discord.Interaction, str, str], Awaitable[None]],
         title: str = "",
         body: str = "",
     ) -> None:
-        super().__init__(title=form_title)
+        super().__init__(in_use, title=form_title)
         self.on_done = on_done
         self.title_input = discord.ui.TextInput(
             label=TITLE_LABEL, max_length=TITLE_MAX, default=title or None
@@ -277,6 +278,7 @@ class ConfirmView(View):
 
     def __init__(
         self,
+        in_use: InUse,
         author_id: int,
         confirm_label: str,
         on_confirm: Callable[[discord.Interaction], Awaitable[str]],
@@ -285,7 +287,7 @@ class ConfirmView(View):
         cancelled_text: str = CANCELLED,
         keep_embed: bool = True,
     ) -> None:
-        super().__init__(timeout=PREVIEW_TIMEOUT)
+        super().__init__(in_use, timeout=PREVIEW_TIMEOUT)
         self.author_id = author_id
         self.on_confirm = on_confirm
         self.cancelled_text = cancelled_text
@@ -422,7 +424,7 @@ class AnnounceCog(commands.GroupCog, group_name="announce", group_description="A
     async def _show_preview(
         self, interaction: discord.Interaction, draft: Draft, confirm_label: str, on_confirm
     ) -> None:
-        view = ConfirmView(draft.author_id, confirm_label, on_confirm)
+        view = ConfirmView(self.bot.in_use, draft.author_id, confirm_label, on_confirm)
         await view.send(interaction, preview_text(draft, confirm_label), draft.outgoing().embed)
 
     @app_commands.command(name="post")
@@ -450,7 +452,9 @@ class AnnounceCog(commands.GroupCog, group_name="announce", group_description="A
                 modal_interaction, ready, "Post", lambda i: self.publish(i, ready)
             )
 
-        await interaction.response.send_modal(AnnouncementForm(FORM_TITLE, submitted))
+        await interaction.response.send_modal(
+            AnnouncementForm(self.bot.in_use, FORM_TITLE, submitted)
+        )
 
     @app_commands.command(name="schedule")
     @app_commands.describe(
@@ -488,7 +492,9 @@ class AnnounceCog(commands.GroupCog, group_name="announce", group_description="A
                 modal_interaction, ready, "Schedule", lambda i: self.schedule_draft(i, ready)
             )
 
-        await interaction.response.send_modal(AnnouncementForm(FORM_TITLE, submitted))
+        await interaction.response.send_modal(
+            AnnouncementForm(self.bot.in_use, FORM_TITLE, submitted)
+        )
 
     async def publish(self, interaction: discord.Interaction, draft: Draft) -> str:
         """Post the draft now and record it; return what to tell the admin."""
@@ -589,6 +595,7 @@ class AnnounceCog(commands.GroupCog, group_name="announce", group_description="A
             await modal_interaction.followup.send(text, ephemeral=True)
 
         form = AnnouncementForm(
+            self.bot.in_use,
             EDIT_FORM_TITLE.format(id=announcement_id),
             submitted,
             announcement.title,
@@ -652,7 +659,8 @@ class AnnounceCog(commands.GroupCog, group_name="announce", group_description="A
                 NOT_DELETABLE.format(id=announcement_id, state=announcement.state)
             )
         view = ConfirmView(
-            interaction.user.id, label, lambda i: self.apply_delete(i, announcement),
+            self.bot.in_use, interaction.user.id, label,
+            lambda i: self.apply_delete(i, announcement),
             cancel_label="Keep", cancelled_text=KEPT,
         )  # fmt: skip
         await view.send(interaction, question)

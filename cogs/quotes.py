@@ -375,7 +375,7 @@ class ReviewView(View):
     """Approve and Reject under one pending quote; then the next one, until none are left."""
 
     def __init__(self, cog: QuotesCog, moderator_id: int, quote: CommunityQuote) -> None:
-        super().__init__(timeout=600)
+        super().__init__(cog.bot.in_use, timeout=600)
         self.cog = cog
         self.moderator_id = moderator_id
         self.quote = quote

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import discord
 
-from bot.errors import View
+from bot.errors import InUse, View
 from bot.formatting import EMBED_DESCRIPTION
 
 NOT_YOURS = "Only the person who ran the command can turn these pages."
@@ -33,8 +33,8 @@ def paginate_lines(
 
 
 class Paginator(View):
-    def __init__(self, pages: Sequence[discord.Embed], author_id: int) -> None:
-        super().__init__(timeout=TIMEOUT)
+    def __init__(self, in_use: InUse, pages: Sequence[discord.Embed], author_id: int) -> None:
+        super().__init__(in_use, timeout=TIMEOUT)
         self.pages = pages
         self.author_id = author_id
         self.index = 0
@@ -49,7 +49,7 @@ class Paginator(View):
         if len(pages) <= 1:
             await interaction.response.send_message(embed=pages[0], ephemeral=ephemeral)
             return
-        view = cls(pages, interaction.user.id)
+        view = cls(interaction.client.in_use, pages, interaction.user.id)
         await interaction.response.send_message(embed=pages[0], view=view, ephemeral=ephemeral)
         view.message_interaction = interaction
 
