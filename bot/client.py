@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 
 import discord
 import yarl
@@ -11,7 +12,7 @@ from discord.ext import commands
 
 from bot.clock import Clock, SystemClock
 from bot.db import Database
-from bot.errors import CommandTree, InUse, answer_forgotten
+from bot.errors import CommandTree, InUse, answer_forgotten, note_forgotten
 from bot.scheduler import Scheduler
 from bot.settings import Settings
 from bot.sync import sync_commands
@@ -91,8 +92,15 @@ class KdramaBot(commands.Bot):
         await self.scheduler.stop()
         await super().close()
 
+    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
+        # discord.py has handed a press to its view, if it has one, but the view's callback has
+        # not run yet: the moment to tell whether the press belongs to a view still in use.
+        if event_name == "interaction":
+            note_forgotten(args[0], self.in_use)
+        super().dispatch(event_name, *args, **kwargs)
+
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        await answer_forgotten(interaction, self.in_use)
+        await answer_forgotten(interaction)
 
     async def on_ready(self) -> None:
         # on_ready runs again after every reconnect: it only logs.

@@ -119,17 +119,28 @@ class InUse:
         return False
 
 
-async def answer_forgotten(interaction: discord.Interaction, in_use: InUse) -> None:
-    """Tell the member that a button or form they used belongs to nothing the bot still has."""
+_FORGOTTEN = "kdrama-bot: forgotten"  # the key in Interaction.extras
+
+
+def note_forgotten(interaction: discord.Interaction, in_use: InUse) -> None:
+    """Note whether a button or form belongs to nothing the bot still has. Called as the
+    interaction arrives, before any view's callback runs: a callback may finish its view (a
+    preview's Cancel does) before it answers."""
     if interaction.type is discord.InteractionType.component:
         text = FORGOTTEN_BUTTONS
     elif interaction.type is discord.InteractionType.modal_submit:
         text = FORGOTTEN_FORM
     else:
         return
-    if in_use.owns((interaction.data or {}).get("custom_id", "")):
-        return
-    await send_ephemeral(interaction, text)
+    if not in_use.owns((interaction.data or {}).get("custom_id", "")):
+        interaction.extras[_FORGOTTEN] = text
+
+
+async def answer_forgotten(interaction: discord.Interaction) -> None:
+    """Tell the member, privately, when `note_forgotten` found their button or form forgotten."""
+    text = interaction.extras.get(_FORGOTTEN)
+    if text is not None:
+        await send_ephemeral(interaction, text)
 
 
 class View(discord.ui.View):

@@ -1,5 +1,6 @@
 """The one error policy, end to end: expected errors are polite and private, the rest logged."""
 
+import asyncio
 import logging
 import sys
 
@@ -110,3 +111,16 @@ async def test_a_bot_owns_the_buttons_and_forms_of_its_views_until_they_finish()
     form.stop()
     assert not in_use.owns(button.custom_id)
     assert not in_use.owns(form.custom_id)
+
+
+async def test_a_button_that_finishes_its_view_is_answered_once(emu, bot):
+    handle = await emu.slash(emu.admin, "announce post", {"channel": "announcements"})
+    submitted = await emu.submit_modal(emu.admin, handle, {"Title": "T", "Message": "M"})
+    preview = await submitted.message()
+    # Cancel stops its view before it answers: that must not look like a forgotten button.
+    pressed = await emu.press_button(emu.admin, preview, "Cancel")
+    await emu.wait_until(lambda: preview.content.startswith("Cancelled"), timeout=5)
+    await asyncio.sleep(0.2)  # room for a second answer, were one coming
+    callbacks = [r for r in emu.requests if r.route.endswith("/callback")]
+    assert len([r for r in callbacks if pressed.token in r.path]) == 1
+    assert pressed.followups == []
