@@ -109,20 +109,6 @@ def pairs_query(folded_query: str) -> str | None:
     return " AND ".join(parts)
 
 
-def _escape_like(folded_query: str) -> str:
-    return folded_query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def contains_pattern(folded_query: str) -> str:
-    """A LIKE pattern (with ESCAPE '\\') for a substring; for queries too short for trigrams."""
-    return f"%{_escape_like(folded_query)}%"
-
-
-def prefix_pattern(folded_query: str) -> str:
-    """A LIKE pattern (with ESCAPE '\\') for text starting with the query."""
-    return f"{_escape_like(folded_query)}%"
-
-
 @functools.lru_cache(maxsize=8192)
 def _fold_unit(unit: str) -> tuple[str | None, ...]:
     """One character, with any combining marks on it, as folding leaves it: its characters

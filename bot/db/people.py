@@ -15,7 +15,6 @@ from bot.search import (
     fold_name,
     fts_phrase,
     pieces_query,
-    prefix_pattern,
 )
 
 EntityKind = Literal["person", "character"]
@@ -86,12 +85,12 @@ async def search_names(db: Database, text: str, limit: int = 25) -> list[NameMat
     """
     folded = fold_name(text)
     order = """
-        ORDER BY n.search_text = ? DESC, n.search_text LIKE ? ESCAPE '\\' DESC,
+        ORDER BY n.search_text = ? DESC, instr(n.search_text, ?) = 1 DESC,
                  n.kind = 'primary' DESC, length(n.search_text), name
         LIMIT ?
     """
     # Fetch extra rows: several names of one entity may match, and each entity is shown once.
-    ranking = (folded, prefix_pattern(folded), limit * 4)
+    ranking = (folded, folded, limit * 4)
     if not folded:
         # The index on search_text gives names in order without sorting them all.
         rows = await db.fetch_all(

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from bot.db.connection import Database
 from bot.search import (
     TRIGRAM_MIN,
-    contains_pattern,
     fold_text,
     fts_phrase,
     pairs_query,
@@ -165,7 +164,7 @@ async def search_quotes(
         query = pieces_query(folded)
     params = {
         "query": query, "pairs": pairs, "folded": folded, "guild_id": guild_id, "show_id": None,
-        "word": contains_pattern(f" {folded} "), "start": contains_pattern(f" {folded}"),
+        "word": f" {folded} ", "start": f" {folded}",
         "limit": limit,
     }  # fmt: skip
     # A server's own approved quotes are searched only when it has some: most have none.
@@ -174,16 +173,17 @@ async def search_quotes(
     )
     # One statement. The matches (up to COUNT_CAP) are found once: counted, and the first
     # CANDIDATES of them ranked: whole words first, then the start of a word, then anywhere
-    # inside one. Only the ranking keys go through the sort; the texts of the `limit` best are
-    # read after it (carrying fifty texts through it took a third of the time).
+    # inside one (instr: folded text needs no LIKE, which costs a fifth more). Only the ranking
+    # keys go through the sort; the texts of the `limit` best are read after it (carrying fifty
+    # texts through it took a third of the time).
     rows = await db.fetch_all(
         f"""
         WITH curated AS MATERIALIZED ({curated_ids} LIMIT :cap)
         {_COMMUNITY_MATCHES.format(community_ids=community_ids) if community else ""},
         ranked AS MATERIALIZED (
             SELECT id, community, show_title, position,
-                   (' ' || search_text || ' ') LIKE :word ESCAPE '\\' AS whole_word,
-                   (' ' || search_text) LIKE :start ESCAPE '\\' AS word_start
+                   instr(' ' || search_text || ' ', :word) > 0 AS whole_word,
+                   instr(' ' || search_text, :start) > 0 AS word_start
             FROM (
                 SELECT q.id, 0 AS community, s.title AS show_title, q.position, q.search_text
                 FROM quotes q JOIN shows s ON s.id = q.show_id

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 
 from bot.db.connection import Database
-from bot.search import contains_pattern, fold_name
+from bot.search import fold_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,9 +76,9 @@ async def find_show(db: Database, title: str) -> Show | None:
     if not folded:
         return None
     row = await db.fetch_one(
-        f"SELECT {_SHOW_COLUMNS} FROM shows WHERE search_text LIKE ? ESCAPE '\\' OR slug = ?"
+        f"SELECT {_SHOW_COLUMNS} FROM shows WHERE instr(search_text, ?) > 0 OR slug = ?"
         " ORDER BY id LIMIT 1",
-        (contains_pattern(f"|{folded}|"), title.strip().casefold()),
+        (f"|{folded}|", title.strip().casefold()),
     )
     return None if row is None else Show.from_row(row)
 
@@ -89,16 +89,11 @@ async def search_show_titles(db: Database, text: str, limit: int = 25) -> list[S
     rows = await db.fetch_all(
         f"""
         SELECT {_SHOW_COLUMNS} FROM shows
-        WHERE search_text LIKE ? ESCAPE '\\'
-        ORDER BY search_text LIKE ? ESCAPE '\\' DESC, search_text LIKE ? ESCAPE '\\' DESC, title
+        WHERE instr(search_text, ?) > 0
+        ORDER BY instr(search_text, ?) > 0 DESC, instr(search_text, ?) > 0 DESC, title
         LIMIT ?
         """,
-        (
-            contains_pattern(folded),
-            contains_pattern(f"|{folded}|"),
-            contains_pattern(f"|{folded}"),
-            limit,
-        ),
+        (folded, f"|{folded}|", f"|{folded}", limit),
     )
     return [Show.from_row(row) for row in rows]
 

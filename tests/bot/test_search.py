@@ -1,4 +1,4 @@
-from bot.search import contains_pattern, fold_name, fold_text, fts_phrase, highlight_span
+from bot.search import fold_name, fold_text, fts_phrase, highlight_span
 
 
 def test_fold_name_joins_spellings_of_one_name():
@@ -30,10 +30,6 @@ def test_hostile_input_folds_to_plain_words():
 def test_fts_phrase_quotes_the_whole_query():
     assert fts_phrase("soul mate") == '"soul mate"'
     assert fts_phrase('a"b') == '"a""b"'
-
-
-def test_contains_pattern_escapes_like_wildcards():
-    assert contains_pattern("50%_off") == "%50\\%\\_off%"
 
 
 def test_highlight_span_finds_the_match_in_the_original_text():
