@@ -73,8 +73,13 @@ LEFT JOIN characters c ON c.id = n.character_id
 """
 
 
-# Ranking looks at this many matches at most, so a common fragment costs no more than a rare one.
-CANDIDATES = 500
+# Ranking looks at this many names that contain the text, and this many that start with it (in
+# the index's order, so the exact name comes first), at most: a common fragment costs no more than
+# a rare one, and no number of other matches can crowd out the exact name.
+CANDIDATES = 200
+PREFIXES = 100
+# "Did you mean" compares this many names sharing a trigram with the text, at most.
+SUGGESTION_CANDIDATES = 2000
 
 
 async def search_names(db: Database, text: str, limit: int = 25) -> list[NameMatch]:
@@ -99,9 +104,13 @@ async def search_names(db: Database, text: str, limit: int = 25) -> list[NameMat
         )
     elif len(folded) >= TRIGRAM_MIN:
         rows = await db.fetch_all(
-            f"{_MATCH_SELECT} WHERE n.id IN"
-            f" (SELECT rowid FROM names_fts WHERE names_fts MATCH ? LIMIT {CANDIDATES}) {order}",
-            (fts_phrase(folded), *ranking),
+            f"{_MATCH_SELECT} WHERE n.id IN ("
+            " SELECT * FROM (SELECT id FROM names WHERE search_text >= ? AND search_text < ?"
+            f"  ORDER BY search_text LIMIT {PREFIXES})"
+            " UNION SELECT * FROM (SELECT rowid FROM names_fts WHERE names_fts MATCH ?"
+            f"  LIMIT {CANDIDATES})"
+            f") {order}",
+            (folded, folded + PAST_ANY_CHARACTER, fts_phrase(folded), *ranking),
         )
     else:
         # Too short for trigrams: names starting with it come first, in the index's order;
@@ -154,7 +163,7 @@ async def nearest_names(db: Database, text: str, limit: int = 3) -> list[str]:
         " LEFT JOIN people p ON p.id = n.person_id"
         " LEFT JOIN characters c ON c.id = n.character_id"
         " WHERE n.id IN (SELECT rowid FROM names_fts WHERE names_fts MATCH ?"
-        f" LIMIT {CANDIDATES * 4})",
+        f" LIMIT {SUGGESTION_CANDIDATES})",
         (" OR ".join(fts_phrase(gram) for gram in grams),),
     )
     by_folded: dict[str, str] = {}

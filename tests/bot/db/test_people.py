@@ -1,6 +1,7 @@
 import pytest
 
 from bot.db.people import find_by_name, get_character, get_person, nearest_names, search_names
+from bot.search import fold_name
 
 
 @pytest.mark.parametrize(
@@ -101,3 +102,26 @@ async def test_the_name_pieces_follow_a_changed_name(db):
     assert "Johan Hwang" not in [match.name for match in await search_names(db, "qx")]
     rows = await db.fetch_all("SELECT rowid FROM name_pieces WHERE name_pieces MATCH '\"qx\"'")
     assert rows == []
+
+
+async def test_an_exact_name_is_found_however_many_names_contain_it(empty_db, monkeypatch):
+    from bot.db import people as people_module
+
+    monkeypatch.setattr(people_module, "CANDIDATES", 5)
+    names = [f"Kim Soo-{n}" for n in range(20)] + [f"Ha Kim{n}" for n in range(20)] + ["Kim"]
+    async with empty_db.transaction() as conn:
+        for number, name in enumerate(names, 1):
+            await conn.execute(
+                "INSERT INTO people (id, slug, name) VALUES (?, ?, ?)", (number, f"p{number}", name)
+            )
+            await conn.execute(
+                "INSERT INTO names (person_id, name, kind, search_text)"
+                " VALUES (?, ?, 'primary', ?)",
+                (number, name, fold_name(name)),
+            )
+    match = await find_by_name(empty_db, "KIM")
+    assert match is not None and match.name == "Kim"
+    found = [m.name for m in await search_names(empty_db, "kim", limit=10)]
+    # The exact name, then names that start with it, before names that only contain it.
+    assert found[0] == "Kim"
+    assert all(name.startswith("Kim ") for name in found[1:])
