@@ -3,6 +3,7 @@ quotes a server's members submit (add, withdraw, review, remove), shown only in 
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, overload
 
@@ -72,6 +73,8 @@ REJECTED = "Rejected **#{id}**."
 ALREADY_REVIEWED = "**#{id}** was already reviewed by someone else."
 REVIEW_DONE = "That's all: no more quotes are waiting."
 ONLY_REVIEWER = "Only the moderator who opened this review can use these buttons."
+REVIEW_TIMED_OUT = "This review timed out. Run `/quote review` to go on where you left off."
+REVIEW_TIMEOUT = 600
 RESULTS = 50
 PER_PAGE = 5
 EXCERPT = 300
@@ -315,6 +318,7 @@ class QuotesCog(commands.GroupCog, group_name="quote", group_description="Memora
         await interaction.response.send_message(
             embed=review_card(quote, waiting), view=view, ephemeral=True
         )
+        view.latest = interaction
 
     @app_commands.command(name="remove")
     @app_commands.guild_only()
@@ -375,10 +379,13 @@ class ReviewView(View):
     """Approve and Reject under one pending quote; then the next one, until none are left."""
 
     def __init__(self, cog: QuotesCog, moderator_id: int, quote: CommunityQuote) -> None:
-        super().__init__(cog.bot.in_use, timeout=600)
+        super().__init__(cog.bot.in_use, timeout=REVIEW_TIMEOUT)
         self.cog = cog
         self.moderator_id = moderator_id
         self.quote = quote
+        # The newest interaction on the panel: its token, fresh for 15 minutes, can still edit
+        # the panel when the view times out (10 minutes after the last press).
+        self.latest: discord.Interaction | None = None
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id != self.moderator_id:
@@ -399,6 +406,15 @@ class ReviewView(View):
         await interaction.response.edit_message(
             content=said, embed=review_card(following, waiting), view=self
         )
+        self.latest = interaction  # it answered by editing the panel
+
+    async def on_timeout(self) -> None:
+        if self.latest is not None:
+            # The panel may be gone (the moderator dismissed it): nothing to close then.
+            with contextlib.suppress(discord.HTTPException):
+                await self.latest.edit_original_response(
+                    content=REVIEW_TIMED_OUT, embed=None, view=None
+                )
 
     @discord.ui.button(label="Approve", style=discord.ButtonStyle.success)
     async def approve(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from bot.emulator import Emulator, default_world
@@ -69,6 +71,19 @@ async def test_review_goes_through_the_queue_one_at_a_time(emu, bot):
     await emu.press_button(emu.admin, panel, "Reject")
     await emu.wait_until(lambda: panel.content.startswith("Rejected **#2**."), timeout=5)
     assert panel.buttons() == []
+
+
+@pytest.mark.parametrize("pressed_first", [False, True])
+async def test_an_idle_review_panel_closes_itself(emu, bot, monkeypatch, pressed_first):
+    monkeypatch.setattr(sys.modules["cogs.quotes"], "REVIEW_TIMEOUT", 0.3)
+    await submit(emu, text="First fan line.")
+    await submit(emu, text="Second fan line.")
+    panel = await run(emu, emu.admin, "quote review")
+    if pressed_first:  # the panel was last edited by a button, not by the command
+        await emu.press_button(emu.admin, panel, "Approve")
+        await emu.wait_until(lambda: panel.content == "Approved **#1**.", timeout=5)
+    await emu.wait_until(lambda: panel.content.startswith("This review timed out"), timeout=5)
+    assert panel.buttons() == [] and panel.embeds == []
 
 
 async def test_duplicates_are_refused_politely(emu, bot):
