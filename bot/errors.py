@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import weakref
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -144,11 +145,25 @@ async def answer_forgotten(interaction: discord.Interaction) -> None:
 
 
 class View(discord.ui.View):
-    """A view whose errors follow the same policy as commands, known to its bot while in use."""
+    """A view whose errors follow the same policy as commands, known to its bot while in use,
+    and able to change its own message later, when it times out."""
 
     def __init__(self, in_use: InUse, *, timeout: float | None = 180.0) -> None:
         super().__init__(timeout=timeout)
         in_use.add(self)
+        # The interaction that last showed the view: its token can edit the message for 15
+        # minutes after it came, with no press to answer.
+        self.shown_by: discord.Interaction | None = None
+
+    async def edit_shown(self, **changes: Any) -> None:
+        """Edit the view's message through `shown_by`. The message may be gone (dismissed,
+        deleted) or the token expired: then there is nothing to change, and it is only logged."""
+        if self.shown_by is None:
+            return
+        try:
+            await self.shown_by.edit_original_response(**changes)
+        except discord.HTTPException:
+            log.info("Could not edit the message of a %s", type(self).__name__, exc_info=True)
 
     async def on_error(
         self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item

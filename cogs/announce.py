@@ -292,7 +292,6 @@ class ConfirmView(View):
         self.on_confirm = on_confirm
         self.cancelled_text = cancelled_text
         self.keep_embed = keep_embed
-        self.preview: discord.Interaction | None = None
         self.finished = False
         self.confirm.label = confirm_label
         self.cancel.label = cancel_label
@@ -328,16 +327,13 @@ class ConfirmView(View):
         await interaction.response.edit_message(content=self.cancelled_text, embed=None, view=None)
 
     async def on_timeout(self) -> None:
-        if self.preview is not None and self._finish():
-            try:
-                await self.preview.edit_original_response(content=EXPIRED, embed=None, view=None)
-            except discord.HTTPException:
-                log.info("Could not mark an expired preview", exc_info=True)
+        if self.shown_by is not None and self._finish():
+            await self.edit_shown(content=EXPIRED, embed=None, view=None)
 
     async def send(self, interaction: discord.Interaction, text: str, embed=None) -> None:
         kwargs = {"embed": embed} if embed is not None else {}
         await interaction.response.send_message(text, view=self, ephemeral=True, **kwargs)
-        self.preview = interaction
+        self.shown_by = interaction
 
 
 @app_commands.guild_only()

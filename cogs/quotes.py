@@ -3,7 +3,6 @@ quotes a server's members submit (add, withdraw, review, remove), shown only in 
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, overload
 
@@ -318,7 +317,7 @@ class QuotesCog(commands.GroupCog, group_name="quote", group_description="Memora
         await interaction.response.send_message(
             embed=review_card(quote, waiting), view=view, ephemeral=True
         )
-        view.latest = interaction
+        view.shown_by = interaction
 
     @app_commands.command(name="remove")
     @app_commands.guild_only()
@@ -383,9 +382,6 @@ class ReviewView(View):
         self.cog = cog
         self.moderator_id = moderator_id
         self.quote = quote
-        # The newest interaction on the panel: its token, fresh for 15 minutes, can still edit
-        # the panel when the view times out (10 minutes after the last press).
-        self.latest: discord.Interaction | None = None
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id != self.moderator_id:
@@ -406,15 +402,11 @@ class ReviewView(View):
         await interaction.response.edit_message(
             content=said, embed=review_card(following, waiting), view=self
         )
-        self.latest = interaction  # it answered by editing the panel
+        # The newest token: the view times out 10 minutes after the last press, within its 15.
+        self.shown_by = interaction
 
     async def on_timeout(self) -> None:
-        if self.latest is not None:
-            # The panel may be gone (the moderator dismissed it): nothing to close then.
-            with contextlib.suppress(discord.HTTPException):
-                await self.latest.edit_original_response(
-                    content=REVIEW_TIMED_OUT, embed=None, view=None
-                )
+        await self.edit_shown(content=REVIEW_TIMED_OUT, embed=None, view=None)
 
     @discord.ui.button(label="Approve", style=discord.ButtonStyle.success)
     async def approve(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Sequence
 
 import discord
@@ -38,7 +37,6 @@ class Paginator(View):
         self.pages = pages
         self.author_id = author_id
         self.index = 0
-        self.message_interaction: discord.Interaction | None = None
         self._refresh()
 
     @classmethod
@@ -51,7 +49,7 @@ class Paginator(View):
             return
         view = cls(interaction.client.in_use, pages, interaction.user.id)
         await interaction.response.send_message(embed=pages[0], view=view, ephemeral=ephemeral)
-        view.message_interaction = interaction
+        view.shown_by = interaction
 
     def _refresh(self) -> None:
         self.previous.disabled = self.index == 0
@@ -85,7 +83,4 @@ class Paginator(View):
         for item in self.children:
             if isinstance(item, discord.ui.Button):
                 item.disabled = True
-        if self.message_interaction is not None:
-            # The message may be gone, or the interaction token expired: nothing to disable then.
-            with contextlib.suppress(discord.HTTPException):
-                await self.message_interaction.edit_original_response(view=self)
+        await self.edit_shown(view=self)
