@@ -267,7 +267,7 @@ def evaluate(results: dict[str, Any]) -> list[Target]:
             rows = sorted(by_command[command], key=lambda r: -(r["p99"] or 0))
             slow = ", ".join(f"{r['class']} {ms(r['p99'])} ms" for r in rows[:3])
             why.append(f"{command}: p99 {ms(summary['p99'])} ms; slowest inputs: {slow}")
-    search_floor = results["ping"].get("during_searches") or results["ping"]
+    search_floor = run["floor"]["searches"]["ping"]
     if why:
         why.append(
             f"for scale: in the same rounds, a bare discord.py bot's `/ping` took p50 "
@@ -427,10 +427,8 @@ def _per_size(sizes: list[int], *columns: str) -> list[str]:
 
 def _floor(results: dict[str, Any], size: int) -> dict[str, Any]:
     """The floor timed in the same rounds as the read commands at this size."""
-    floor = results["runs"][size].get("floor")
-    if floor is None:  # results.json from before the floor ran in the same rounds
-        return results["ping"]
-    return {**floor["reads"]["ping"], "embed": floor["reads"]["embed-ping"]}
+    floor = results["runs"][size]["floor"]["reads"]
+    return {**floor["ping"], "embed": floor["embed-ping"]}
 
 
 def _reads(results: dict[str, Any], sizes: list[int]) -> list[str]:
@@ -563,7 +561,7 @@ def _startup(results: dict[str, Any], sizes: list[int]) -> list[str]:
 
 
 def _memory(results: dict[str, Any], sizes: list[int]) -> list[str]:
-    ping = results["ping"]["memory"]
+    ping = results["floor_memory"]
     lines = _section(
         "Memory",
         "Resident set size of the process from `/proc/<pid>/status` (VmRSS) after every scenario "
