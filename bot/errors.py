@@ -155,6 +155,11 @@ class View(discord.ui.View):
         # minutes after it came, with no press to answer.
         self.shown_by: discord.Interaction | None = None
 
+    async def show(self, interaction: discord.Interaction, **message: Any) -> None:
+        """Answer the interaction with a message that carries this view."""
+        await interaction.response.send_message(view=self, **message)
+        self.shown_by = interaction
+
     async def edit_shown(self, **changes: Any) -> None:
         """Edit the view's message through `shown_by`. The message may be gone (dismissed,
         deleted) or the token expired: then there is nothing to change, and it is only logged."""

@@ -332,8 +332,7 @@ class ConfirmView(View):
 
     async def send(self, interaction: discord.Interaction, text: str, embed=None) -> None:
         kwargs = {"embed": embed} if embed is not None else {}
-        await interaction.response.send_message(text, view=self, ephemeral=True, **kwargs)
-        self.shown_by = interaction
+        await self.show(interaction, content=text, ephemeral=True, **kwargs)
 
 
 @app_commands.guild_only()

@@ -314,10 +314,7 @@ class QuotesCog(commands.GroupCog, group_name="quote", group_description="Memora
             raise UserFacingError(NOTHING_TO_REVIEW)
         waiting = await count_pending(self.bot.db, interaction.guild_id)
         view = ReviewView(self, interaction.user.id, quote)
-        await interaction.response.send_message(
-            embed=review_card(quote, waiting), view=view, ephemeral=True
-        )
-        view.shown_by = interaction
+        await view.show(interaction, embed=review_card(quote, waiting), ephemeral=True)
 
     @app_commands.command(name="remove")
     @app_commands.guild_only()

@@ -48,8 +48,7 @@ class Paginator(View):
             await interaction.response.send_message(embed=pages[0], ephemeral=ephemeral)
             return
         view = cls(interaction.client.in_use, pages, interaction.user.id)
-        await interaction.response.send_message(embed=pages[0], view=view, ephemeral=ephemeral)
-        view.shown_by = interaction
+        await view.show(interaction, embed=pages[0], ephemeral=ephemeral)
 
     def _refresh(self) -> None:
         self.previous.disabled = self.index == 0
