@@ -166,16 +166,20 @@ async def test_one_or_two_latin_letters_use_the_pieces_index_too(empty_db, tmp_p
     assert (await search_quotes(empty_db, "tn"))[1] == 0  # "night" and "nothing" are words apart
 
 
-async def test_a_community_quote_is_found_by_one_character(db):
+async def approve_community_quote(db, text: str, guild_id: int = 7) -> None:
+    """A member's quote, submitted and approved in server `guild_id`, with no show or context."""
     now = datetime(2026, 11, 25, tzinfo=UTC)
     quote = await submit_quote(
-        db, guild_id=7, show_id=None, text="また明日", speaker="A fan", context=None,
+        db, guild_id=guild_id, show_id=None, text=text, speaker="A fan", context=None,
         submitter_id=1, now=now,
     )  # fmt: skip
-    approved = await change_state(
+    assert await change_state(
         db, quote, from_states=("pending",), to_state="approved", actor_id=2, now=now
     )
-    assert approved
+
+
+async def test_a_community_quote_is_found_by_one_character(db):
+    await approve_community_quote(db, "また明日")
     for character in ("日", "明", "ま"):
         quotes, total = await search_quotes(db, character, guild_id=7)
         assert (total, [q.text for q in quotes]) == (1, ["また明日"])
@@ -183,15 +187,8 @@ async def test_a_community_quote_is_found_by_one_character(db):
 
 
 async def test_a_servers_community_quotes_rank_with_the_curated_ones(db):
-    now = datetime(2026, 11, 25, tzinfo=UTC)
     for text in ("Soulmates forever, said nobody", "My soulmate is toast"):
-        quote = await submit_quote(
-            db, guild_id=7, show_id=None, text=text, speaker="A fan", context=None,
-            submitter_id=1, now=now,
-        )  # fmt: skip
-        assert await change_state(
-            db, quote, from_states=("pending",), to_state="approved", actor_id=2, now=now
-        )
+        await approve_community_quote(db, text)
     quotes, total = await search_quotes(db, "soulmate", guild_id=7)
     # Whole words first, the curated quote before the community one; then a word's start.
     assert [q.text for q in quotes] == [
@@ -219,18 +216,9 @@ async def test_the_count_goes_past_the_ranked_matches_and_stops_at_the_cap(empty
 
     monkeypatch.setattr(quotes_module, "CANDIDATES", 5)
     monkeypatch.setattr(quotes_module, "COUNT_CAP", 12)
-    async with empty_db.transaction() as conn:
-        await conn.execute(
-            "INSERT INTO shows (id, slug, title, premise, search_text)"
-            " VALUES (1, 's', 'Sea Show', 'A test show.', '|seashow|')"
-        )
-        for n in range(20):
-            text = f"Line {n}: the sea" if n % 2 else f"Line {n}: seaside"
-            await conn.execute(
-                "INSERT INTO quotes (show_id, position, text, speaker_name, context, search_text)"
-                " VALUES (1, ?, ?, 'Test', 'A test', ?)",
-                (n, text, text.lower().replace(":", "")),
-            )
+    await _insert_quotes(
+        empty_db, [f"Line {n}: the sea" if n % 2 else f"Line {n}: seaside" for n in range(20)]
+    )
     quotes, total = await search_quotes(empty_db, "sea", limit=3)
     assert total == 12  # 20 match; counting stops at the cap
     # Among the first five matches (ids 1 to 5), whole words come first.
