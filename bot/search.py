@@ -41,7 +41,19 @@ APOSTROPHES = "'’‘ʼ`´"
 _DROP_APOSTROPHES = str.maketrans("", "", APOSTROPHES)
 
 
+# For ASCII text, one translation does what the general path does character by character.
+_FOLD_ASCII = str.maketrans(
+    {
+        char: None if char in APOSTROPHES else " "
+        for char in map(chr, range(128))
+        if not char.isalnum()
+    }
+)
+
+
 def _words(text: str) -> list[str]:
+    if text.isascii():
+        return text.lower().translate(_FOLD_ASCII).split()
     folded = _strip_latin_marks(text).casefold().translate(_DROP_APOSTROPHES)
     return "".join(c if c.isalnum() else " " for c in folded).split()
 

@@ -27,6 +27,15 @@ def test_hostile_input_folds_to_plain_words():
     assert fold_text("***") == ""
 
 
+def test_ascii_text_folds_as_the_general_path_folds_it():
+    every_ascii = "".join(map(chr, range(128)))
+    texts = [every_ascii, every_ascii[::-1], "I've  Rock'n'roll -- 50%_OFF! `tis", "a\tb\nc"]
+    for text in texts:
+        # A trailing em dash is a separator, and makes the text take the general path.
+        assert fold_text(text) == fold_text(text + " —"), text
+    assert fold_text("I've  Rock'n'roll -- 50%_OFF!") == "ive rocknroll 50 off"
+
+
 def test_fts_phrase_quotes_the_whole_query():
     assert fts_phrase("soul mate") == '"soul mate"'
     assert fts_phrase('a"b') == '"a""b"'
