@@ -65,6 +65,8 @@ class Paginator(View):
         self.index = max(0, min(index, len(self.pages) - 1))
         self._refresh()
         await interaction.response.edit_message(embed=self.pages[self.index], view=self)
+        # Each press restarts the time-out: its token, not the command's, outlives it.
+        self.shown_by = interaction
 
     @discord.ui.button(label="◀", style=discord.ButtonStyle.secondary)
     async def previous(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:

@@ -1,5 +1,7 @@
 """/quote random and /quote search through the emulator, hostile input included."""
 
+import sys
+
 import pytest
 
 from tests.conftest import SOUL_MATE
@@ -113,3 +115,18 @@ async def test_many_results_are_paginated_for_the_member_who_searched(emu, bot):
     await emu.press_button(emu.member, reply, "▶")
     await emu.wait_until(lambda: reply.embeds[0]["description"] != first_page, timeout=5)
     assert [b.get("disabled", False) for b in reply.buttons()] == [False, True, True]
+
+
+@pytest.mark.parametrize("paged_for_long", [False, True])
+async def test_idle_pages_disable_their_buttons(emu, bot, monkeypatch, paged_for_long):
+    monkeypatch.setattr(sys.modules["cogs.utils.paginator"], "TIMEOUT", 0.5)
+    reply = await (await emu.slash(emu.member, "quote search", {"text": "in"})).message()
+    if paged_for_long:  # past the command's 15-minute token, but within the last press's
+        emu.clock.advance(14 * 60)
+        await emu.press_button(emu.member, reply, "▶")
+        await emu.wait_until(lambda: reply.buttons()[0].get("disabled") is False, timeout=5)
+        emu.clock.advance(2 * 60)
+    await emu.wait_until(
+        lambda: all(button.get("disabled") for button in reply.buttons()), timeout=5
+    )
+    assert [b["label"] for b in reply.buttons()] == ["◀", f"Page {1 + paged_for_long} of 2", "▶"]
