@@ -3,6 +3,7 @@ quotes a server's members submit (add, withdraw, review, remove), shown only in 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, overload
 
@@ -75,6 +76,7 @@ ONLY_REVIEWER = "Only the moderator who opened this review can use these buttons
 REVIEW_TIMED_OUT = "This review timed out. Run `/quote review` to go on where you left off."
 REVIEW_TIMEOUT = 600
 RESULTS = 50
+QUOTE_FIELDS = [field.name for field in dataclasses.fields(Quote)]
 PER_PAGE = 5
 EXCERPT = 300
 
@@ -145,7 +147,10 @@ class SearchPages(Sequence[discord.Embed]):
 
     def __init__(self, query: str, quotes: list[Quote], total: int) -> None:
         self.query = query
-        self.quotes = quotes
+        # Plain tuples, which the garbage collector stops tracking: pages live for minutes (in
+        # the cache and their paginator), and as Quote objects they were half of what each of
+        # its passes over young objects had to look at.
+        self.quotes = [tuple(getattr(quote, field) for field in QUOTE_FIELDS) for quote in quotes]
         self.title = SEARCH_TITLE.format(query=escape_markdown(query.strip()[:100]))
         self.footer = _search_footer(len(quotes), total)
         self._built: dict[int, discord.Embed] = {}
@@ -167,7 +172,7 @@ class SearchPages(Sequence[discord.Embed]):
             raise IndexError(index)
         if index not in self._built:
             chunk = self.quotes[index * PER_PAGE : (index + 1) * PER_PAGE]
-            text = "\n\n".join(_search_line(self.query, quote) for quote in chunk)
+            text = "\n\n".join(_search_line(self.query, Quote(*row)) for row in chunk)
             embed = discord.Embed(title=self.title, description=text, colour=COLOUR)
             embed.set_footer(text=self.footer)
             self._built[index] = fit_embed(embed)
