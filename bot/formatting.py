@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # only annotations: the `db` command line uses this module without discord.py
@@ -86,6 +87,12 @@ def fit_embed(embed: discord.Embed) -> discord.Embed:
         excess = len(embed) - EMBED_TOTAL
         embed.description = truncate(embed.description, len(embed.description) - excess)
     return embed
+
+
+def is_blank(text: str) -> bool:
+    """Whether the text shows nothing: only spaces and invisible characters (zero-width spaces,
+    direction marks), which Discord's client lets a member send."""
+    return all(char.isspace() or unicodedata.category(char) == "Cf" for char in text)
 
 
 def inline_code(text: str) -> str:

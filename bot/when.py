@@ -11,6 +11,8 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from bot.formatting import is_blank
+
 REPEATS = ("daily", "weekly", "monthly")
 
 EXAMPLES = (
@@ -18,6 +20,7 @@ EXAMPLES = (
     "`in 1d 3h`, `tomorrow 20:00`"
 )
 NOT_UNDERSTOOD = "I couldn't read {text} as a time. Try one of these: " + EXAMPLES + "."
+NO_TIME = "Type when to post it. Try one of these: " + EXAMPLES + "."
 IN_THE_PAST = "{text} is in the past. Give a time in the future, like " + EXAMPLES + "."
 NO_SUCH_DATE = "{text} isn't a real date or time: {reason}. For example: " + EXAMPLES + "."
 SKIPPED_TIME = "{text} doesn't exist in {zone}: the clocks skip that hour. Choose another time."
@@ -85,11 +88,11 @@ def parse_duration(text: str) -> timedelta:
 
 def parse_when(text: str, now: datetime, zone: ZoneInfo) -> datetime:
     """When `text` means, in UTC, as seen at `now` in `zone`. Raises WhenError."""
+    if is_blank(text):
+        raise WhenError(NO_TIME)
     raw = text.strip()
-    shown = f"`{raw}`" if raw else "An empty time"
+    shown = f"`{raw}`"
     value = raw.lower()
-    if not value:
-        raise WhenError(NOT_UNDERSTOOD.format(text=shown))
     if value.startswith("in "):
         try:
             delta = parse_duration(value[3:])

@@ -31,7 +31,7 @@ from bot.db.announcements import (
 from bot.db.audit import AuditEntry, list_audit
 from bot.db.guild_settings import GuildSettings, get_settings
 from bot.errors import InUse, Modal, UserFacingError, View
-from bot.formatting import choice_text, inline_code, truncate
+from bot.formatting import choice_text, inline_code, is_blank, truncate
 from bot.scheduler import missing_post_permissions
 from bot.when import WhenError, parse_when, zone_named
 from cogs.utils.checks import announcer_only
@@ -268,7 +268,7 @@ class AnnouncementForm(Modal):
     async def on_submit(self, interaction: discord.Interaction) -> None:
         title = self.title_input.value.strip()
         body = self.message_input.value.strip()
-        if not title or not body:
+        if is_blank(title) or is_blank(body):
             raise UserFacingError(BLANK)
         await self.on_done(interaction, title, body)
 

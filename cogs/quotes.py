@@ -26,11 +26,11 @@ from bot.db.community import (
 )
 from bot.db.quotes import COUNT_CAP, Quote, random_quote, search_quotes, speaker_roles
 from bot.errors import UserFacingError, View
-from bot.formatting import excerpt, fit_embed
+from bot.formatting import excerpt, fit_embed, is_blank
 from bot.scheduler import PermanentFailure
 from bot.search import fold_text, highlight_span
 from cogs.utils.checks import is_moderator
-from cogs.utils.lookup import name_choices, resolve_name, resolve_show, show_choices
+from cogs.utils.lookup import is_named, name_choices, resolve_name, resolve_show, show_choices
 from cogs.utils.paginator import Paginator
 
 if TYPE_CHECKING:
@@ -53,6 +53,8 @@ SEARCH_FOOTER_FIRST = "The first {count} of {total} matches"
 SEARCH_FOOTER_ONE = "1 match"
 NOTHING_FOUND = "No quote contains “{query}”. Try a shorter fragment, or another spelling."
 EMPTY_QUERY = "Type some letters or numbers to search for, like `soul` or `boxing`."
+NO_WORDS = "A quote needs words: type it as it was said, in any script."
+NO_SPEAKER = "Say who said it: type the speaker's name."
 QUOTE_OF_THE_DAY = "Quote of the day"
 NO_QUOTES_TO_POST = "There are no quotes to post yet."
 SUBMITTED = (
@@ -218,8 +220,9 @@ class QuotesCog(commands.GroupCog, group_name="quote", group_description="Memora
     ) -> None:
         """A random quote, with who said it, their role, and the context."""
         db = self.bot.db
-        chosen_show = await resolve_show(db, show, interaction.guild_id) if show else None
-        match = await resolve_name(db, person) if person else None
+        # A blank option is one left out.
+        chosen_show = await resolve_show(db, show, interaction.guild_id) if is_named(show) else None
+        match = await resolve_name(db, person) if is_named(person) else None
         quote = await random_quote(
             db,
             show_id=chosen_show.id if chosen_show else None,
@@ -274,14 +277,17 @@ class QuotesCog(commands.GroupCog, group_name="quote", group_description="Memora
         context: app_commands.Range[str, 1, 200] | None = None,
     ) -> None:
         """Submit a favourite quote; a moderator reviews it before it appears here."""
-        if not fold_text(text) or not speaker.strip():
-            raise UserFacingError(EMPTY_QUERY)
-        chosen = await resolve_show(self.bot.db, show, interaction.guild_id) if show else None
+        if not fold_text(text):
+            raise UserFacingError(NO_WORDS)
+        if is_blank(speaker):
+            raise UserFacingError(NO_SPEAKER)
+        db = self.bot.db
+        chosen = await resolve_show(db, show, interaction.guild_id) if is_named(show) else None
         try:
             quote = await submit_quote(
-                self.bot.db, guild_id=interaction.guild_id, show_id=chosen.id if chosen else None,
+                db, guild_id=interaction.guild_id, show_id=chosen.id if chosen else None,
                 text=text.strip(), speaker=speaker.strip(),
-                context=context.strip() if context else None,
+                context=None if context is None or is_blank(context) else context.strip(),
                 submitter_id=interaction.user.id, now=self.bot.clock.now(),
             )  # fmt: skip
         except DuplicateQuote:

@@ -24,9 +24,10 @@ from bot.db.guild_settings import (
 )
 from bot.db.shows import get_show
 from bot.errors import UserFacingError
+from bot.formatting import inline_code
 from bot.scheduler import missing_post_permissions
 from bot.when import local_to_utc, timezone_names, zone_named
-from cogs.utils.lookup import resolve_show, show_choices
+from cogs.utils.lookup import is_named, resolve_show, show_choices
 
 if TYPE_CHECKING:
     from bot.client import KdramaBot
@@ -174,7 +175,7 @@ class SettingsCog(commands.GroupCog, group_name="settings", group_description="S
         names = {name.casefold(): name for name in timezone_names()}
         name = names.get(zone.strip().casefold())
         if name is None:
-            raise UserFacingError(UNKNOWN_ZONE.format(zone=discord.utils.escape_markdown(zone)))
+            raise UserFacingError(UNKNOWN_ZONE.format(zone=inline_code(zone)))
         await set_setting(self.bot.db, interaction.guild.id, "timezone", name)
         await self._audit(interaction, f"time zone set to {name}")
         local = self.bot.clock.now().astimezone(zone_named(name)).strftime("%Y-%m-%d %H:%M")
@@ -252,7 +253,7 @@ class SettingsCog(commands.GroupCog, group_name="settings", group_description="S
         self, interaction: discord.Interaction, title: app_commands.Range[str, 1, 100] | None = None
     ) -> None:
         """The show that commands use by default in this server."""
-        show = await resolve_show(self.bot.db, title) if title else None
+        show = await resolve_show(self.bot.db, title) if is_named(title) else None  # blank clears
         await set_setting(
             self.bot.db, interaction.guild.id, "featured_show_id", show.id if show else None
         )
@@ -310,9 +311,7 @@ class SettingsCog(commands.GroupCog, group_name="settings", group_description="S
         try:
             hour, minute = parse_time_of_day(time)
         except ValueError:
-            raise UserFacingError(
-                BAD_TIME.format(time=discord.utils.escape_markdown(time))
-            ) from None
+            raise UserFacingError(BAD_TIME.format(time=inline_code(time))) from None
         missing = missing_post_permissions(channel.permissions_for(interaction.guild.me))
         if missing:
             raise UserFacingError(

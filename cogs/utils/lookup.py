@@ -14,6 +14,7 @@ from bot.db.people import NameMatch, find_by_name, nearest_names, search_names
 from bot.db.shows import Show, find_show, get_show, list_shows, search_show_titles
 from bot.errors import UserFacingError
 from bot.formatting import CHOICES, choice_text
+from bot.search import fold_name
 
 NO_SHOWS = "No shows are loaded yet. An admin can load them with `kdrama-bot db seed`."
 WHICH_SHOW = (
@@ -26,6 +27,12 @@ DID_YOU_MEAN = " Did you mean {names}?"
 EMPTY_NAME = "Type a name to look up, in any script: a person, a character or an alias."
 
 
+def is_named(text: str | None) -> bool:
+    """Whether a typed title or name holds a letter or digit: only spaces, punctuation or
+    invisible characters name nothing, the same as leaving the option out."""
+    return text is not None and bool(fold_name(text))
+
+
 def _titles(shows: list[Show]) -> str:
     return ", ".join(f"*{show.title}*" for show in shows[:10])
 
@@ -33,7 +40,7 @@ def _titles(shows: list[Show]) -> str:
 async def resolve_show(db: Database, title: str | None, guild_id: int | None = None) -> Show:
     """The show the member means; when they gave none, the server's featured show, or the only
     show. Raises UserFacingError."""
-    if title is None or not title.strip():
+    if not is_named(title):
         if guild_id is not None:
             featured = (await get_settings(db, guild_id)).featured_show_id
             show = await get_show(db, featured) if featured is not None else None
@@ -61,7 +68,7 @@ async def resolve_show(db: Database, title: str | None, guild_id: int | None = N
 
 async def resolve_name(db: Database, name: str) -> NameMatch:
     """The person or character the member means: an exact name or alias, else the best match."""
-    if not name.strip():
+    if not is_named(name):
         raise UserFacingError(EMPTY_NAME)
     match = await find_by_name(db, name)
     if match is None:

@@ -177,7 +177,7 @@ async def test_quotes_from_one_server_never_show_in_another(db, clock):
 @pytest.mark.parametrize("text", ["   ", "!!!"])
 async def test_empty_quotes_are_refused(emu, bot, text):
     reply = await submit(emu, text=text)
-    assert reply.ephemeral and reply.content.startswith("Type some letters or numbers")
+    assert reply.ephemeral and reply.content.startswith("A quote needs words")
 
 
 async def test_a_two_character_hangul_fragment_finds_an_approved_quote(emu, bot):

@@ -47,7 +47,7 @@ async def test_timezone_is_set_from_a_real_zone_only(emu, bot):
     assert reply.content.startswith("Time zone set to **Asia/Seoul**")
     assert (await get_settings(bot.db, emu.guild.id)).timezone == "Asia/Seoul"
     reply = await run(emu, "settings timezone", {"zone": "Mars/Olympus"})
-    assert reply.content.startswith("I don't know the time zone Mars/Olympus")
+    assert reply.content.startswith("I don't know the time zone `Mars/Olympus`")
     assert (await get_settings(bot.db, emu.guild.id)).timezone == "Asia/Seoul"
 
 
