@@ -87,6 +87,16 @@ NOT_RECORDED = (
     "**Posted** in {channel}: {url}\nBut I couldn't save it to my records; the error was logged."
 )
 BLANK = "An announcement needs both a title and a message."
+# The options' descriptions; /announce post and schedule share those of a new announcement.
+DRAFT_OPTIONS = {
+    "channel": "Where to post it",
+    "ping": "A role to ping with it (nobody else is pinged)",
+    "color": "The embed's colour: #ff8800, rgb(255, 136, 0) or a name like pink",
+    "image_url": "An image to show in the embed: a full https:// link",
+}
+WHEN_OPTION = "2026-12-24 20:00 (server time zone), 2026-12-24T20:00+09:00, in 2h, tomorrow 20:00"
+REPEAT_OPTION = "Post it again every day, week or month, at the same local time"
+NUMBER_OPTION = "The announcement's number, from /announce list"
 BAD_COLOUR = (
     "I don't know the colour {value}. Use a hex code like `#ff8800`, `rgb(255, 136, 0)`, "
     "or a name: {names}."
@@ -423,12 +433,7 @@ class AnnounceCog(commands.GroupCog, group_name="announce", group_description="A
         await view.send(interaction, preview_text(draft, confirm_label), draft.outgoing().embed)
 
     @app_commands.command(name="post")
-    @app_commands.describe(
-        channel="Where to post it",
-        ping="A role to ping with it (nobody else is pinged)",
-        color="The embed's colour: #ff8800, rgb(255, 136, 0) or a name like pink",
-        image_url="An image to show in the embed: a full https:// link",
-    )
+    @app_commands.describe(**DRAFT_OPTIONS)
     @announcer_only()
     async def post(
         self,
@@ -452,14 +457,7 @@ class AnnounceCog(commands.GroupCog, group_name="announce", group_description="A
         )
 
     @app_commands.command(name="schedule")
-    @app_commands.describe(
-        channel="Where to post it",
-        when="2026-12-24 20:00 (server time zone), 2026-12-24T20:00+09:00, in 2h, tomorrow 20:00",
-        repeat="Post it again every day, week or month, at the same local time",
-        ping="A role to ping with it (nobody else is pinged)",
-        color="The embed's colour: #ff8800, rgb(255, 136, 0) or a name like pink",
-        image_url="An image to show in the embed: a full https:// link",
-    )
+    @app_commands.describe(**DRAFT_OPTIONS, when=WHEN_OPTION, repeat=REPEAT_OPTION)
     @announcer_only()
     async def schedule(
         self,
@@ -570,7 +568,7 @@ class AnnounceCog(commands.GroupCog, group_name="announce", group_description="A
 
     @app_commands.command(name="edit")
     @app_commands.rename(announcement_id="id")
-    @app_commands.describe(announcement_id="The announcement's number, from /announce list")
+    @app_commands.describe(announcement_id=NUMBER_OPTION)
     @announcer_only()
     async def edit(
         self, interaction: discord.Interaction, announcement_id: app_commands.Range[int, 1]
@@ -630,7 +628,7 @@ class AnnounceCog(commands.GroupCog, group_name="announce", group_description="A
 
     @app_commands.command(name="delete")
     @app_commands.rename(announcement_id="id")
-    @app_commands.describe(announcement_id="The announcement's number, from /announce list")
+    @app_commands.describe(announcement_id=NUMBER_OPTION)
     @announcer_only()
     async def delete(
         self, interaction: discord.Interaction, announcement_id: app_commands.Range[int, 1]
