@@ -10,7 +10,7 @@ from discord import app_commands
 
 from bot.db import Database
 from bot.db.guild_settings import get_settings
-from bot.db.people import NameMatch, find_by_name, nearest_names, search_names
+from bot.db.people import NameMatch, nearest_names, search_names
 from bot.db.shows import Show, find_show, get_show, list_shows, search_show_titles
 from bot.errors import UserFacingError
 from bot.formatting import CHOICES, choice_text
@@ -70,12 +70,9 @@ async def resolve_name(db: Database, name: str) -> NameMatch:
     """The person or character the member means: an exact name or alias, else the best match."""
     if not is_named(name):
         raise UserFacingError(EMPTY_NAME)
-    match = await find_by_name(db, name)
-    if match is None:
-        found = await search_names(db, name, limit=1)
-        match = found[0] if found else None
-    if match is not None:
-        return match
+    found = await search_names(db, name, limit=1)  # an exact name or alias comes first
+    if found:
+        return found[0]
     message = UNKNOWN_NAME.format(name=discord.utils.escape_markdown(name.strip()[:100]))
     suggestions = await nearest_names(db, name)
     if suggestions:
