@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..commands import Command
 from ..errors import (
     ApiError,
     FormErrors,
@@ -64,6 +65,14 @@ async def get_application(ctx: Ctx) -> Reply:
     return 200, ctx.emu.world.application.to_dict()
 
 
+def _bot_guild(ctx: Ctx) -> Guild:
+    """The guild in the path; 403 / 50001 unless the bot is in it."""
+    guild = ctx.emu.world.get_guild(ctx.snowflake("guild_id"))
+    if guild is None or ctx.emu.bot_user.id not in guild.members:
+        raise missing_access()
+    return guild
+
+
 # -- application commands -----------------------------------------------------------------
 
 
@@ -73,10 +82,22 @@ def _app_scope(ctx: Ctx) -> int | None:
         raise missing_access()
     if "guild_id" not in ctx.params:
         return None
-    guild = ctx.emu.world.get_guild(ctx.snowflake("guild_id"))
-    if guild is None or ctx.emu.bot_user.id not in guild.members:
-        raise missing_access()
-    return guild.id
+    return _bot_guild(ctx).id
+
+
+def _command(ctx: Ctx, scope: int | None) -> Command:
+    cmd = ctx.emu.commands.get(scope, ctx.snowflake("command_id"))
+    if cmd is None:
+        raise unknown_command()
+    return cmd
+
+
+def _validate_one_command(data: dict[str, Any]) -> None:
+    errors = FormErrors()
+    validate_commands([data], errors)
+    if errors:
+        # Single-command endpoints report errors without the list index.
+        raise ApiError(400, 50035, "Invalid Form Body", errors=errors.tree.get("0", errors.tree))
 
 
 async def list_commands(ctx: Ctx) -> Reply:
@@ -95,33 +116,20 @@ async def bulk_overwrite_commands(ctx: Ctx) -> Reply:
 
 async def create_command(ctx: Ctx) -> Reply:
     scope = _app_scope(ctx)
-    errors = FormErrors()
-    validate_commands([ctx.json], errors)
-    if errors:
-        # Single-command endpoints report errors without the list index.
-        raise ApiError(400, 50035, "Invalid Form Body", errors=errors.tree.get("0", errors.tree))
+    _validate_one_command(ctx.json)
     cmd, created = ctx.emu.commands.upsert(scope, ctx.json)
     return (201 if created else 200), cmd.to_dict()
 
 
 async def get_command(ctx: Ctx) -> Reply:
-    scope = _app_scope(ctx)
-    cmd = ctx.emu.commands.get(scope, ctx.snowflake("command_id"))
-    if cmd is None:
-        raise unknown_command()
+    cmd = _command(ctx, _app_scope(ctx))
     return 200, cmd.to_dict()
 
 
 async def edit_command(ctx: Ctx) -> Reply:
-    scope = _app_scope(ctx)
-    cmd = ctx.emu.commands.get(scope, ctx.snowflake("command_id"))
-    if cmd is None:
-        raise unknown_command()
+    cmd = _command(ctx, _app_scope(ctx))
     data = {**cmd.data, **(ctx.json or {})}
-    errors = FormErrors()
-    validate_commands([data], errors)
-    if errors:
-        raise ApiError(400, 50035, "Invalid Form Body", errors=errors.tree.get("0", errors.tree))
+    _validate_one_command(data)
     cmd.data = data
     cmd.version = ctx.emu.snowflakes.next()
     return 200, cmd.to_dict()
@@ -135,13 +143,6 @@ async def delete_command(ctx: Ctx) -> Reply:
 
 
 # -- guilds and channels ------------------------------------------------------------------
-
-
-def _bot_guild(ctx: Ctx) -> Guild:
-    guild = ctx.emu.world.get_guild(ctx.snowflake("guild_id"))
-    if guild is None or ctx.emu.bot_user.id not in guild.members:
-        raise missing_access()
-    return guild
 
 
 async def get_guild(ctx: Ctx) -> Reply:
@@ -192,6 +193,20 @@ async def get_channel(ctx: Ctx) -> Reply:
     return 200, channel.to_dict()
 
 
+def _command_routes(scope: str) -> list[RouteDef]:
+    """The application command endpoints; global and guild commands differ only by `scope`."""
+    commands = scope + "/commands"
+    command = commands + "/{command_id}"
+    return [
+        RouteDef("GET", commands, list_commands),
+        RouteDef("PUT", commands, bulk_overwrite_commands),
+        RouteDef("POST", commands, create_command),
+        RouteDef("GET", command, get_command),
+        RouteDef("PATCH", command, edit_command),
+        RouteDef("DELETE", command, delete_command),
+    ]
+
+
 ROUTES = [
     RouteDef("GET", "/users/@me", get_me),
     RouteDef("GET", "/users/{user_id}", get_user),
@@ -199,30 +214,8 @@ ROUTES = [
     RouteDef("GET", "/gateway/bot", get_gateway_bot),
     RouteDef("GET", "/oauth2/applications/@me", get_application),
     RouteDef("GET", "/applications/@me", get_application),
-    RouteDef("GET", "/applications/{application_id}/commands", list_commands),
-    RouteDef("PUT", "/applications/{application_id}/commands", bulk_overwrite_commands),
-    RouteDef("POST", "/applications/{application_id}/commands", create_command),
-    RouteDef("GET", "/applications/{application_id}/commands/{command_id}", get_command),
-    RouteDef("PATCH", "/applications/{application_id}/commands/{command_id}", edit_command),
-    RouteDef("DELETE", "/applications/{application_id}/commands/{command_id}", delete_command),
-    RouteDef("GET", "/applications/{application_id}/guilds/{guild_id}/commands", list_commands),
-    RouteDef(
-        "PUT", "/applications/{application_id}/guilds/{guild_id}/commands", bulk_overwrite_commands
-    ),
-    RouteDef("POST", "/applications/{application_id}/guilds/{guild_id}/commands", create_command),
-    RouteDef(
-        "GET", "/applications/{application_id}/guilds/{guild_id}/commands/{command_id}", get_command
-    ),
-    RouteDef(
-        "PATCH",
-        "/applications/{application_id}/guilds/{guild_id}/commands/{command_id}",
-        edit_command,
-    ),
-    RouteDef(
-        "DELETE",
-        "/applications/{application_id}/guilds/{guild_id}/commands/{command_id}",
-        delete_command,
-    ),
+    *_command_routes("/applications/{application_id}"),
+    *_command_routes("/applications/{application_id}/guilds/{guild_id}"),
     RouteDef("GET", "/guilds/{guild_id}", get_guild),
     RouteDef("GET", "/guilds/{guild_id}/channels", get_guild_channels),
     RouteDef("GET", "/guilds/{guild_id}/roles", get_guild_roles),
