@@ -61,6 +61,7 @@ from ..messages import (
 )
 from ..server import Ctx, Reply, RouteDef
 from ..world import Channel, Guild
+from .messages import WEBHOOK_PARTS, has_payload, message_body
 
 MESSAGE_CALLBACKS = {CALLBACK_CHANNEL_MESSAGE, CALLBACK_UPDATE_MESSAGE}
 
@@ -137,16 +138,6 @@ def _new_message(
     )
 
 
-def _has_payload(body: dict[str, Any], files: list[Any]) -> bool:
-    return bool(
-        body.get("content")
-        or body.get("embeds")
-        or body.get("components")
-        or body.get("poll")
-        or files
-    )
-
-
 async def create_callback(ctx: Ctx) -> Reply:
     emu = ctx.emu
     interaction = emu.interactions.get(ctx.snowflake("interaction_id"))
@@ -178,7 +169,7 @@ async def create_callback(ctx: Ctx) -> Reply:
     elif cb_type == CALLBACK_MODAL:
         validate_modal(body.get("data"), errors)
     errors.raise_if_any()
-    if cb_type == CALLBACK_CHANNEL_MESSAGE and not _has_payload(data, ctx.files):
+    if cb_type == CALLBACK_CHANNEL_MESSAGE and not has_payload(data, ctx.files, WEBHOOK_PARTS):
         raise empty_message()
 
     message: Message | None = None
@@ -268,18 +259,10 @@ def _target(ctx: Ctx, interaction: Interaction) -> Message:
     raise unknown_message()
 
 
-def _webhook_body(ctx: Ctx) -> dict[str, Any]:
-    body = ctx.json if ctx.json is not None else {}
-    errors = FormErrors()
-    validate_message(body, errors)
-    errors.raise_if_any()
-    return body
-
-
 async def _edit(ctx: Ctx, interaction: Interaction, msg: Message, body: dict[str, Any]) -> None:
     emu = ctx.emu
     _guild, _channel, perms = _where(ctx, interaction)
-    if msg.loading and not _has_payload(body, ctx.files):
+    if msg.loading and not has_payload(body, ctx.files, WEBHOOK_PARTS):
         raise empty_message()  # filling a "thinking" message with nothing
     emu.apply_edit(
         msg, body, ctx.files, default_mentions=DEFAULT_INTERACTION, author_permissions=perms
@@ -293,8 +276,8 @@ async def _edit(ctx: Ctx, interaction: Interaction, msg: Message, body: dict[str
 async def execute(ctx: Ctx) -> Reply:
     emu = ctx.emu
     interaction = _webhook_interaction(ctx)
-    body = _webhook_body(ctx)
-    if not _has_payload(body, ctx.files):
+    body = message_body(ctx)
+    if not has_payload(body, ctx.files, WEBHOOK_PARTS):
         raise empty_message()
     original = interaction.original
     if (
@@ -322,7 +305,7 @@ async def get_webhook_message(ctx: Ctx) -> Reply:
 
 async def edit_webhook_message(ctx: Ctx) -> Reply:
     interaction = _webhook_interaction(ctx)
-    body = _webhook_body(ctx)
+    body = message_body(ctx)
     msg = _target(ctx, interaction)
     await _edit(ctx, interaction, msg, body)
     return 200, msg.to_dict()

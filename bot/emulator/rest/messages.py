@@ -42,7 +42,18 @@ if TYPE_CHECKING:
     from ..emulator import Emulator
 
 
-def _body(ctx: Ctx) -> dict[str, Any]:
+# What makes a message more than empty, besides files.  Stickers only count in a bot's
+# own channel messages: interaction responses and webhook messages cannot carry them.
+MESSAGE_PARTS = ("content", "embeds", "components", "sticker_ids", "poll")
+WEBHOOK_PARTS = ("content", "embeds", "components", "poll")
+
+
+def has_payload(body: dict[str, Any], files: list[Any], parts: tuple[str, ...]) -> bool:
+    return any(body.get(part) for part in parts) or bool(files)
+
+
+def message_body(ctx: Ctx) -> dict[str, Any]:
+    """The create/edit body (none counts as empty), checked against Discord's limits."""
     body = ctx.json if ctx.json is not None else {}
     errors = FormErrors()
     validate_message(body, errors)
@@ -70,20 +81,14 @@ def _message(ctx: Ctx, channel: Channel) -> Message:
     return msg
 
 
-def _has_payload(body: dict[str, Any], files: list[Any]) -> bool:
-    return bool(
-        body.get("content")
-        or body.get("embeds")
-        or body.get("components")
-        or body.get("sticker_ids")
-        or body.get("poll")
-        or files
-    )
+def _is_forward(reference: Any) -> bool:
+    # A forward (reference type 1) needs no content of its own.
+    return bool(reference and reference.get("type") == 1)
 
 
 async def create_message(ctx: Ctx) -> Reply:
     emu = ctx.emu
-    body = _body(ctx)
+    body = message_body(ctx)
     guild, channel, perms = _channel(ctx)
     if not channel.is_text:
         raise ApiError(400, 50008, "Cannot send messages in a non-text channel")
@@ -94,7 +99,7 @@ async def create_message(ctx: Ctx) -> Reply:
     if ctx.files and not perms & Perm.ATTACH_FILES:
         raise missing_permissions()
     reference = body.get("message_reference")
-    if not _has_payload(body, ctx.files) and not (reference and reference.get("type") == 1):
+    if not has_payload(body, ctx.files, MESSAGE_PARTS) and not _is_forward(reference):
         raise empty_message()
 
     referenced: Message | None = None
@@ -208,7 +213,7 @@ async def list_messages(ctx: Ctx) -> Reply:
 
 async def edit_message(ctx: Ctx) -> Reply:
     emu = ctx.emu
-    body = _body(ctx)
+    body = message_body(ctx)
     _guild, channel, perms = _channel(ctx)
     msg = _message(ctx, channel)
     if msg.author.id != emu.bot_user.id:
