@@ -29,7 +29,7 @@ import secrets
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .commands import partial_channel, resolve_invocation
+from .commands import Invocation, partial_channel, resolve_invocation
 from .errors import EmulatorError
 from .messages import (
     COMPONENT_ACTION_ROW,
@@ -370,37 +370,17 @@ async def slash(
     channel: Channel | str | int | None = None,
     guild: Guild | str | None = None,
 ) -> InteractionHandle:
-    user_obj, guild_obj, channel_obj = _command_context(emu, user, channel, guild)
-    inv = resolve_invocation(
-        emu.commands.visible_in(guild_obj.id),
-        command,
-        options or {},
-        world=emu.world,
-        guild=guild_obj,
-        channel=channel_obj,
-        invoker=user_obj,
-    )
-    _check_command_permissions(
-        guild_obj, channel_obj, user_obj, inv.full_name, inv.command.default_member_permissions
+    user_obj, guild_obj, channel_obj, inv = _command_invocation(
+        emu, user, command, options, channel, guild
     )
     data: dict[str, Any] = {"id": str(inv.command.id), "name": inv.command.name, "type": 1}
     if inv.options:
         data["options"] = inv.options
     if inv.resolved:
         data["resolved"] = inv.resolved
-    if inv.command.guild_id is not None:
-        data["guild_id"] = str(inv.command.guild_id)
-    interaction = new_interaction(
-        emu,
-        type=APPLICATION_COMMAND,
-        user=user_obj,
-        guild=guild_obj,
-        channel=channel_obj,
-        data=data,
+    return await _deliver_command(
+        emu, APPLICATION_COMMAND, user_obj, guild_obj, channel_obj, inv, data
     )
-    interaction.name = inv.full_name
-    interaction.command_type = 1
-    return await emu._deliver(interaction)
 
 
 async def autocomplete(
@@ -414,6 +394,33 @@ async def autocomplete(
     guild: Guild | str | None = None,
     timeout: float = 5.0,
 ) -> list[dict[str, Any]]:
+    user_obj, guild_obj, channel_obj, inv = _command_invocation(
+        emu, user, command, options, channel, guild, focused=focused
+    )
+    data: dict[str, Any] = {
+        "id": str(inv.command.id),
+        "name": inv.command.name,
+        "type": 1,
+        "version": str(inv.command.version),
+        "options": inv.options,
+    }
+    handle = await _deliver_command(
+        emu, APPLICATION_COMMAND_AUTOCOMPLETE, user_obj, guild_obj, channel_obj, inv, data
+    )
+    return await handle.choices(timeout)
+
+
+def _command_invocation(
+    emu: Emulator,
+    user: User | str,
+    command: str,
+    options: dict[str, Any] | None,
+    channel: Channel | str | int | None,
+    guild: Guild | str | None,
+    *,
+    focused: str | None = None,
+) -> tuple[User, Guild, Channel, Invocation]:
+    """The command as `user` would invoke it, if their client would let them."""
     user_obj, guild_obj, channel_obj = _command_context(emu, user, channel, guild)
     inv = resolve_invocation(
         emu.commands.visible_in(guild_obj.id),
@@ -428,27 +435,26 @@ async def autocomplete(
     _check_command_permissions(
         guild_obj, channel_obj, user_obj, inv.full_name, inv.command.default_member_permissions
     )
-    data: dict[str, Any] = {
-        "id": str(inv.command.id),
-        "name": inv.command.name,
-        "type": 1,
-        "version": str(inv.command.version),
-        "options": inv.options,
-    }
+    return user_obj, guild_obj, channel_obj, inv
+
+
+async def _deliver_command(
+    emu: Emulator,
+    type: int,
+    user: User,
+    guild: Guild,
+    channel: Channel,
+    inv: Invocation,
+    data: dict[str, Any],
+) -> InteractionHandle:
     if inv.command.guild_id is not None:
         data["guild_id"] = str(inv.command.guild_id)
     interaction = new_interaction(
-        emu,
-        type=APPLICATION_COMMAND_AUTOCOMPLETE,
-        user=user_obj,
-        guild=guild_obj,
-        channel=channel_obj,
-        data=data,
+        emu, type=type, user=user, guild=guild, channel=channel, data=data
     )
     interaction.name = inv.full_name
     interaction.command_type = 1
-    handle = await emu._deliver(interaction)
-    return await handle.choices(timeout)
+    return await emu._deliver(interaction)
 
 
 def _message_context(
