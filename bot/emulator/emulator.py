@@ -513,55 +513,13 @@ class Emulator:
         await self.gateway.dispatch("INTERACTION_CREATE", interaction.payload, only=session)
         return InteractionHandle(self, interaction)
 
-    async def slash(
-        self,
-        user: User | str,
-        command: str,
-        options: dict[str, Any] | None = None,
-        *,
-        channel: Channel | str | int | None = None,
-        guild: Guild | str | None = None,
-    ) -> InteractionHandle:
-        """Run a slash command ("name", "name sub" or "name group sub") as `user`."""
-        return await scripted.slash(self, user, command, options, channel=channel, guild=guild)
-
-    async def autocomplete(
-        self,
-        user: User | str,
-        command: str,
-        options: dict[str, Any] | None,
-        focused: str,
-        *,
-        channel: Channel | str | int | None = None,
-        guild: Guild | str | None = None,
-        timeout: float = 5.0,
-    ) -> list[dict[str, Any]]:
-        """Type into option `focused`; returns the choices the bot answered."""
-        return await scripted.autocomplete(
-            self, user, command, options, focused, channel=channel, guild=guild, timeout=timeout
-        )
-
-    async def press_button(
-        self, user: User | str, message: Message | int, button: str
-    ) -> InteractionHandle:
-        """Click a button (by label or custom_id) on a message the user can see."""
-        return await scripted.press_button(self, user, message, button)
-
-    async def select(
-        self, user: User | str, message: Message | int, menu: str, values: list[str]
-    ) -> InteractionHandle:
-        return await scripted.select(self, user, message, menu, values)
-
-    async def submit_modal(
-        self,
-        user: User | str,
-        source: InteractionHandle | Interaction,
-        values: dict[str, Any],
-        *,
-        timeout: float = 5.0,
-    ) -> InteractionHandle:
-        """Fill and submit the modal opened in reply to `source` (values by label/custom_id)."""
-        return await scripted.submit_modal(self, user, source, values, timeout=timeout)
+    # What scripted users do (see interactions.py).  Each takes the emulator as its first
+    # argument, so the functions themselves serve as methods: `emu.slash(user, "ping")`.
+    slash = scripted.slash
+    autocomplete = scripted.autocomplete
+    press_button = scripted.press_button
+    select = scripted.select
+    submit_modal = scripted.submit_modal
 
     # -- gateway control and faults ------------------------------------------------------------
 

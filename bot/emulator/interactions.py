@@ -370,6 +370,7 @@ async def slash(
     channel: Channel | str | int | None = None,
     guild: Guild | str | None = None,
 ) -> InteractionHandle:
+    """Run a slash command ("name", "name sub" or "name group sub") as `user`."""
     user_obj, guild_obj, channel_obj, inv = _command_invocation(
         emu, user, command, options, channel, guild
     )
@@ -394,6 +395,7 @@ async def autocomplete(
     guild: Guild | str | None = None,
     timeout: float = 5.0,
 ) -> list[dict[str, Any]]:
+    """Type into option `focused`; returns the choices the bot answered."""
     user_obj, guild_obj, channel_obj, inv = _command_invocation(
         emu, user, command, options, channel, guild, focused=focused
     )
@@ -479,6 +481,7 @@ def _message_context(
 async def press_button(
     emu: Emulator, user: User | str, message: Message | int, button: str
 ) -> InteractionHandle:
+    """Click a button (by label or custom_id) on a message the user can see."""
     user_obj, guild, channel, msg = _message_context(emu, user, message)
     try:
         comp = msg.find_component(button, types={COMPONENT_BUTTON})
@@ -547,7 +550,10 @@ async def submit_modal(
     *,
     timeout: float = 5.0,
 ) -> InteractionHandle:
-    """Submit the modal the bot opened in reply to `source`, mirroring its component layout."""
+    """Fill and submit the modal opened in reply to `source` (values by label/custom_id).
+
+    The submission mirrors the modal's component layout.
+    """
     opener = source.interaction if isinstance(source, InteractionHandle) else source
     await InteractionHandle(emu, opener).modal(timeout)
     modal = opener.modal
