@@ -12,8 +12,9 @@ for USER / CHANNEL / ROLE / MENTIONABLE options may be given as world objects, i
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from .errors import EmulatorError
 from .snowflake import SnowflakeGenerator
@@ -30,6 +31,8 @@ ROLE = 8
 MENTIONABLE = 9
 NUMBER = 10
 ATTACHMENT = 11
+
+T = TypeVar("T")
 
 
 @dataclass(eq=False)
@@ -289,11 +292,11 @@ def _convert(
             raise EmulatorError(f"{where}: {value!r} is not one of the choices {choices}")
         return value
     if otype == USER:
-        user = _lookup_user(world, value, where)
+        user = _lookup(value, User, world.user, where)
         _resolve_user(resolved, guild, channel, user)
         return str(user.id)
     if otype == ROLE:
-        role = _lookup_role(guild, value, where)
+        role = _lookup(value, Role, guild.role, where)
         resolved.setdefault("roles", {})[str(role.id)] = role.to_dict()
         return str(role.id)
     if otype == MENTIONABLE:
@@ -301,15 +304,15 @@ def _convert(
             resolved.setdefault("roles", {})[str(value.id)] = value.to_dict()
             return str(value.id)
         try:
-            user = _lookup_user(world, value, where)
+            user = _lookup(value, User, world.user, where)
         except EmulatorError:
-            role = _lookup_role(guild, value, where)
+            role = _lookup(value, Role, guild.role, where)
             resolved.setdefault("roles", {})[str(role.id)] = role.to_dict()
             return str(role.id)
         _resolve_user(resolved, guild, channel, user)
         return str(user.id)
     if otype == CHANNEL:
-        target = _lookup_channel(guild, value, where)
+        target = _lookup(value, Channel, guild.channel, where)
         types = d.get("channel_types")
         if types and int(target.type) not in types:
             raise EmulatorError(f"{where}: #{target.name} is not one of channel types {types}")
@@ -320,29 +323,14 @@ def _convert(
     raise EmulatorError(f"{where}: option type {otype} is not supported by the emulator yet")
 
 
-def _lookup_user(world: World, value: Any, where: str) -> User:
-    try:
-        return world.user(value)
-    except KeyError:
-        raise EmulatorError(f"{where}: unknown user {value!r}") from None
-
-
-def _lookup_role(guild: Guild, value: Any, where: str) -> Role:
-    if isinstance(value, Role):
+def _lookup(value: Any, kind: type[T], find: Callable[[Any], T], where: str) -> T:
+    """`value` itself if it is a `kind` already, else the one `find` names by id or name."""
+    if isinstance(value, kind):
         return value
     try:
-        return guild.role(value)
+        return find(value)
     except KeyError:
-        raise EmulatorError(f"{where}: unknown role {value!r}") from None
-
-
-def _lookup_channel(guild: Guild, value: Any, where: str) -> Channel:
-    if isinstance(value, Channel):
-        return value
-    try:
-        return guild.channel(value)
-    except KeyError:
-        raise EmulatorError(f"{where}: unknown channel {value!r}") from None
+        raise EmulatorError(f"{where}: unknown {kind.__name__.lower()} {value!r}") from None
 
 
 def _resolve_user(
