@@ -73,6 +73,16 @@ def _is_str(value: Any, errors: FormErrors, path: Path) -> bool:
     return True
 
 
+def _check_text(
+    value: Any, errors: FormErrors, path: Path, limit: int, *, required: bool = False
+) -> None:
+    """A string of at most `limit` characters, if given (it must be, if `required`)."""
+    if required and not value:
+        errors.required(path)
+    elif _is_str(value, errors, path) and len(value) > limit:
+        errors.max_length(path, limit)
+
+
 def _check_url(value: Any, errors: FormErrors, path: Path, *, attachment_ok: bool) -> None:
     if not _is_str(value, errors, path):
         return
@@ -95,9 +105,7 @@ def validate_message(
     if not isinstance(body, dict):
         errors.add(path, "MODEL_TYPE_CONVERT", "Only dictionaries may be used in a ModelType")
         return
-    content = body.get("content")
-    if _is_str(content, errors, (*path, "content")) and len(content) > CONTENT_MAX:
-        errors.max_length((*path, "content"), CONTENT_MAX)
+    _check_text(body.get("content"), errors, (*path, "content"), CONTENT_MAX)
     if body.get("embeds") is not None:
         validate_embeds(body["embeds"], errors, (*path, "embeds"))
     validate_allowed_mentions(body.get("allowed_mentions"), errors, (*path, "allowed_mentions"))
@@ -184,33 +192,17 @@ def _validate_embed(embed: dict[str, Any], errors: FormErrors, p: Path) -> int:
                 errors.add(fp, "MODEL_TYPE_CONVERT", "Only dictionaries may be used in a ModelType")
                 continue
             for key, limit in (("name", EMBED_FIELD_NAME_MAX), ("value", EMBED_FIELD_VALUE_MAX)):
-                value = fld.get(key)
-                if value is None or (isinstance(value, str) and not value.strip()):
-                    errors.required((*fp, key))
-                elif _is_str(value, errors, (*fp, key)):
-                    total += _len(value)
-                    if _len(value) > limit:
-                        errors.max_length((*fp, key), limit)
+                total += _required_embed_text(fld.get(key), errors, (*fp, key), limit)
     footer = embed.get("footer")
     if isinstance(footer, dict):
-        text = footer.get("text")
-        if text is None or (isinstance(text, str) and not text.strip()):
-            errors.required((*p, "footer", "text"))
-        elif _is_str(text, errors, (*p, "footer", "text")):
-            total += _len(text)
-            if _len(text) > EMBED_FOOTER_MAX:
-                errors.max_length((*p, "footer", "text"), EMBED_FOOTER_MAX)
+        text_path = (*p, "footer", "text")
+        total += _required_embed_text(footer.get("text"), errors, text_path, EMBED_FOOTER_MAX)
         if footer.get("icon_url") is not None:
             _check_url(footer["icon_url"], errors, (*p, "footer", "icon_url"), attachment_ok=True)
     author = embed.get("author")
     if isinstance(author, dict):
-        name = author.get("name")
-        if name is None or (isinstance(name, str) and not name.strip()):
-            errors.required((*p, "author", "name"))
-        elif _is_str(name, errors, (*p, "author", "name")):
-            total += _len(name)
-            if _len(name) > EMBED_AUTHOR_MAX:
-                errors.max_length((*p, "author", "name"), EMBED_AUTHOR_MAX)
+        name_path = (*p, "author", "name")
+        total += _required_embed_text(author.get("name"), errors, name_path, EMBED_AUTHOR_MAX)
         if author.get("url") is not None:
             _check_url(author["url"], errors, (*p, "author", "url"), attachment_ok=False)
         if author.get("icon_url") is not None:
@@ -223,6 +215,19 @@ def _validate_embed(embed: dict[str, Any], errors: FormErrors, p: Path) -> int:
             else:
                 _check_url(media["url"], errors, (*p, key, "url"), attachment_ok=True)
     return total
+
+
+def _required_embed_text(value: Any, errors: FormErrors, path: Path, limit: int) -> int:
+    """Checks a text an embed part cannot do without (a field's name or value, the footer's
+    text, the author's name); returns its length towards the 6000 total."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        errors.required(path)
+        return 0
+    if not _is_str(value, errors, path):
+        return 0
+    if _len(value) > limit:
+        errors.max_length(path, limit)
+    return _len(value)
 
 
 def validate_message_components(
@@ -278,15 +283,7 @@ def _validate_action_row(
             _validate_button(child, errors, cp)
         elif ctype in SELECT_TYPES:
             _validate_select(child, errors, cp)
-        custom_id = child.get("custom_id")
-        if isinstance(custom_id, str):
-            if custom_id in custom_ids:
-                errors.add(
-                    (*cp, "custom_id"),
-                    "COMPONENT_CUSTOM_ID_DUPLICATED",
-                    "Component custom id cannot be duplicated",
-                )
-            custom_ids.add(custom_id)
+        _check_unique_custom_id(child.get("custom_id"), errors, (*cp, "custom_id"), custom_ids)
 
 
 def _validate_button(button: dict[str, Any], errors: FormErrors, p: Path) -> None:
@@ -308,8 +305,7 @@ def _validate_button(button: dict[str, Any], errors: FormErrors, p: Path) -> Non
     elif style != 6:
         _check_custom_id(button.get("custom_id"), errors, (*p, "custom_id"))
     label = button.get("label")
-    if _is_str(label, errors, (*p, "label")) and len(label) > BUTTON_LABEL_MAX:
-        errors.max_length((*p, "label"), BUTTON_LABEL_MAX)
+    _check_text(label, errors, (*p, "label"), BUTTON_LABEL_MAX)
     if style != 6 and not label and not button.get("emoji"):
         errors.add(
             p, "BUTTON_COMPONENT_MISSING_LABEL_OR_EMOJI", "A label or emoji must be specified."
@@ -318,9 +314,7 @@ def _validate_button(button: dict[str, Any], errors: FormErrors, p: Path) -> Non
 
 def _validate_select(select: dict[str, Any], errors: FormErrors, p: Path) -> None:
     _check_custom_id(select.get("custom_id"), errors, (*p, "custom_id"))
-    placeholder = select.get("placeholder")
-    if _is_str(placeholder, errors, (*p, "placeholder")) and len(placeholder) > 150:
-        errors.max_length((*p, "placeholder"), SELECT_PLACEHOLDER_MAX)
+    _check_text(select.get("placeholder"), errors, (*p, "placeholder"), SELECT_PLACEHOLDER_MAX)
     if select.get("type") == COMPONENT_STRING_SELECT:
         options = select.get("options")
         if not isinstance(options, list) or not 1 <= len(options) <= SELECT_OPTIONS_MAX:
@@ -346,6 +340,17 @@ def _check_custom_id(value: Any, errors: FormErrors, path: Path) -> None:
         errors.required(path)
     elif _is_str(value, errors, path) and len(value) > CUSTOM_ID_MAX:
         errors.max_length(path, CUSTOM_ID_MAX)
+
+
+def _check_unique_custom_id(custom_id: Any, errors: FormErrors, path: Path, seen: set[str]) -> None:
+    """Custom ids must be unique within one message or modal; `seen` holds the earlier ones."""
+    if not isinstance(custom_id, str):
+        return
+    if custom_id in seen:
+        errors.add(
+            path, "COMPONENT_CUSTOM_ID_DUPLICATED", "Component custom id cannot be duplicated"
+        )
+    seen.add(custom_id)
 
 
 # -- interaction callbacks ---------------------------------------------------------------
@@ -384,11 +389,7 @@ def validate_modal(data: Any, errors: FormErrors, path: Path = ("data",)) -> Non
         errors.required(path)
         return
     _check_custom_id(data.get("custom_id"), errors, (*path, "custom_id"))
-    title = data.get("title")
-    if not title:
-        errors.required((*path, "title"))
-    elif _is_str(title, errors, (*path, "title")) and len(title) > MODAL_TITLE_MAX:
-        errors.max_length((*path, "title"), MODAL_TITLE_MAX)
+    _check_text(data.get("title"), errors, (*path, "title"), MODAL_TITLE_MAX, required=True)
     components = data.get("components")
     if not isinstance(components, list) or not 1 <= len(components) <= MODAL_COMPONENTS_MAX:
         errors.bad_length((*path, "components"), 1, MODAL_COMPONENTS_MAX)
@@ -404,14 +405,9 @@ def validate_modal(data: Any, errors: FormErrors, path: Path = ("data",)) -> Non
                 continue
             _validate_modal_input(children[0], errors, (*p, "components", 0), custom_ids, True)
         elif ctype == COMPONENT_LABEL:
-            label = comp.get("label")
-            if not label:
-                errors.required((*p, "label"))
-            elif _is_str(label, errors, (*p, "label")) and len(label) > LABEL_MAX:
-                errors.max_length((*p, "label"), LABEL_MAX)
+            _check_text(comp.get("label"), errors, (*p, "label"), LABEL_MAX, required=True)
             desc = comp.get("description")
-            if _is_str(desc, errors, (*p, "description")) and len(desc) > LABEL_DESCRIPTION_MAX:
-                errors.max_length((*p, "description"), LABEL_DESCRIPTION_MAX)
+            _check_text(desc, errors, (*p, "description"), LABEL_DESCRIPTION_MAX)
             child = comp.get("component")
             if not isinstance(child, dict):
                 errors.required((*p, "component"))
@@ -436,23 +432,12 @@ def _validate_modal_input(
         return
     custom_id = comp.get("custom_id")
     _check_custom_id(custom_id, errors, (*p, "custom_id"))
-    if isinstance(custom_id, str):
-        if custom_id in custom_ids:
-            errors.add(
-                (*p, "custom_id"),
-                "COMPONENT_CUSTOM_ID_DUPLICATED",
-                "Component custom id cannot be duplicated",
-            )
-        custom_ids.add(custom_id)
+    _check_unique_custom_id(custom_id, errors, (*p, "custom_id"), custom_ids)
     ctype = comp.get("type")
     if ctype == COMPONENT_TEXT_INPUT:
         if comp.get("style") not in (1, 2):
             errors.add((*p, "style"), "BASE_TYPE_CHOICES", "Value must be one of {1, 2}.")
-        label = comp.get("label")
-        if needs_label and not label:
-            errors.required((*p, "label"))
-        elif _is_str(label, errors, (*p, "label")) and len(label) > LABEL_MAX:
-            errors.max_length((*p, "label"), LABEL_MAX)
+        _check_text(comp.get("label"), errors, (*p, "label"), LABEL_MAX, required=needs_label)
         for key, low, high in (("min_length", 0, 4000), ("max_length", 1, 4000)):
             value = comp.get(key)
             if value is not None and (not isinstance(value, int) or not low <= value <= high):
@@ -461,12 +446,8 @@ def _validate_modal_input(
                     "NUMBER_TYPE_MAX",
                     f"int value should be between {low} and {high}.",
                 )
-        value = comp.get("value")
-        if _is_str(value, errors, (*p, "value")) and len(value) > TEXT_INPUT_MAX:
-            errors.max_length((*p, "value"), TEXT_INPUT_MAX)
-        placeholder = comp.get("placeholder")
-        if _is_str(placeholder, errors, (*p, "placeholder")) and len(placeholder) > 100:
-            errors.max_length((*p, "placeholder"), PLACEHOLDER_MAX)
+        _check_text(comp.get("value"), errors, (*p, "value"), TEXT_INPUT_MAX)
+        _check_text(comp.get("placeholder"), errors, (*p, "placeholder"), PLACEHOLDER_MAX)
     elif ctype in SELECT_TYPES:
         _validate_select(comp, errors, p)
     elif ctype == COMPONENT_BUTTON:
