@@ -17,7 +17,7 @@ from ..errors import (
 from ..limits import validate_commands
 from ..permissions import Perm
 from ..server import Ctx, Reply, RouteDef
-from ..world import Guild, Intents
+from ..world import Channel, Guild, Intents
 
 
 def _me(ctx: Ctx) -> dict[str, Any]:
@@ -183,13 +183,25 @@ async def list_guild_members(ctx: Ctx) -> Reply:
     return 200, [m.to_dict() for m in members]
 
 
-async def get_channel(ctx: Ctx) -> Reply:
+def visible_channel(ctx: Ctx) -> tuple[Guild, Channel, int]:
+    """The channel in the path, its guild and the bot's permissions in it.
+
+    404 / 10003 if there is no such channel, 403 / 50001 if the bot cannot see it.
+    """
     found = ctx.emu.world.find_channel(ctx.snowflake("channel_id"))
     if found is None:
         raise unknown_channel()
     guild, channel = found
-    if not guild.permissions_for(ctx.emu.bot_user, channel) & Perm.VIEW_CHANNEL:
+    if ctx.emu.bot_user.id not in guild.members:
         raise missing_access()
+    perms = guild.permissions_for(ctx.emu.bot_user, channel)
+    if not perms & Perm.VIEW_CHANNEL:
+        raise missing_access()
+    return guild, channel, perms
+
+
+async def get_channel(ctx: Ctx) -> Reply:
+    _guild, channel, _perms = visible_channel(ctx)
     return 200, channel.to_dict()
 
 

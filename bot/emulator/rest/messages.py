@@ -27,7 +27,6 @@ from ..errors import (
     empty_message,
     missing_access,
     missing_permissions,
-    unknown_channel,
     unknown_message,
     wrong_channel_type,
 )
@@ -36,7 +35,8 @@ from ..mentions import DEFAULT_REGULAR
 from ..messages import FLAG_CROSSPOSTED, NONCE_WINDOW, TYPE_DEFAULT, TYPE_REPLY, Message
 from ..permissions import Perm
 from ..server import Ctx, Reply, RouteDef
-from ..world import Channel, ChannelType, Guild
+from ..world import Channel, ChannelType
+from .core import visible_channel
 
 if TYPE_CHECKING:
     from ..emulator import Emulator
@@ -61,19 +61,6 @@ def message_body(ctx: Ctx) -> dict[str, Any]:
     return body
 
 
-def _channel(ctx: Ctx) -> tuple[Guild, Channel, int]:
-    found = ctx.emu.world.find_channel(ctx.snowflake("channel_id"))
-    if found is None:
-        raise unknown_channel()
-    guild, channel = found
-    if ctx.emu.bot_user.id not in guild.members:
-        raise missing_access()
-    perms = guild.permissions_for(ctx.emu.bot_user, channel)
-    if not perms & Perm.VIEW_CHANNEL:
-        raise missing_access()
-    return guild, channel, perms
-
-
 def _message(ctx: Ctx, channel: Channel) -> Message:
     msg = ctx.emu.messages.get(ctx.snowflake("message_id"))
     if msg is None or msg.deleted or msg.ephemeral or msg.channel_id != channel.id:
@@ -89,7 +76,7 @@ def _is_forward(reference: Any) -> bool:
 async def create_message(ctx: Ctx) -> Reply:
     emu = ctx.emu
     body = message_body(ctx)
-    guild, channel, perms = _channel(ctx)
+    guild, channel, perms = visible_channel(ctx)
     if not channel.is_text:
         raise ApiError(400, 50008, "Cannot send messages in a non-text channel")
     if not perms & Perm.SEND_MESSAGES:
@@ -170,7 +157,7 @@ def _earlier_with_nonce(emu: Emulator, nonce: int | str) -> Message | None:
 
 
 async def get_message(ctx: Ctx) -> Reply:
-    _guild, channel, perms = _channel(ctx)
+    _guild, channel, perms = visible_channel(ctx)
     if not perms & Perm.READ_MESSAGE_HISTORY:
         raise missing_access()
     return 200, _message(ctx, channel).to_dict()
@@ -178,7 +165,7 @@ async def get_message(ctx: Ctx) -> Reply:
 
 async def list_messages(ctx: Ctx) -> Reply:
     """Newest first; `before`, `after` and `around` are exclusive, as documented."""
-    _guild, channel, perms = _channel(ctx)
+    _guild, channel, perms = visible_channel(ctx)
     try:
         limit = int(ctx.query.get("limit", "50"))
     except ValueError:
@@ -214,7 +201,7 @@ async def list_messages(ctx: Ctx) -> Reply:
 async def edit_message(ctx: Ctx) -> Reply:
     emu = ctx.emu
     body = message_body(ctx)
-    _guild, channel, perms = _channel(ctx)
+    _guild, channel, perms = visible_channel(ctx)
     msg = _message(ctx, channel)
     if msg.author.id != emu.bot_user.id:
         raise cannot_edit_others()
@@ -229,7 +216,7 @@ async def edit_message(ctx: Ctx) -> Reply:
 
 async def delete_message(ctx: Ctx) -> Reply:
     emu = ctx.emu
-    _guild, channel, perms = _channel(ctx)
+    _guild, channel, perms = visible_channel(ctx)
     msg = _message(ctx, channel)
     if msg.author.id != emu.bot_user.id and not perms & Perm.MANAGE_MESSAGES:
         raise missing_permissions()
@@ -240,7 +227,7 @@ async def delete_message(ctx: Ctx) -> Reply:
 
 async def crosspost_message(ctx: Ctx) -> Reply:
     emu = ctx.emu
-    _guild, channel, perms = _channel(ctx)
+    _guild, channel, perms = visible_channel(ctx)
     if channel.type != ChannelType.GUILD_ANNOUNCEMENT:
         raise wrong_channel_type()
     msg = _message(ctx, channel)
@@ -257,7 +244,7 @@ async def crosspost_message(ctx: Ctx) -> Reply:
 
 
 async def trigger_typing(ctx: Ctx) -> Reply:
-    _guild, _channel_obj, perms = _channel(ctx)
+    _guild, _channel, perms = visible_channel(ctx)
     if not perms & Perm.SEND_MESSAGES:
         raise missing_permissions()
     return 204, None
