@@ -52,6 +52,7 @@ class Emulator:
         heartbeat_interval: int = 41250,
         initial_response_deadline: float = 3.0,
         token_lifetime: float = 15 * 60,
+        reaction_time: float = 0.1,
     ) -> None:
         self.world = world or default_world()
         self.clock = self.world.clock
@@ -60,6 +61,8 @@ class Emulator:
         self.port = port
         self.initial_response_deadline = initial_response_deadline
         self.token_lifetime = token_lifetime
+        # How long a scripted person takes to press a button or submit a form they were shown.
+        self.reaction_time = reaction_time
         self.commands = CommandStore(self.snowflakes, self.world.application.id)
         self.messages: dict[int, Message] = {}
         self.attachments: dict[int, bytes] = {}

@@ -4,7 +4,8 @@
 payload (id, application_id, type, data, guild, guild_id, channel, channel_id, member with
 permissions, token, version, app_permissions, locale, guild_locale, entitlements,
 authorizing_integration_owners, context, attachment_size_limit, message for components),
-dispatch it to the connected bot and return an `InteractionHandle`.
+dispatch it to the connected bot and return an `InteractionHandle`. Pressing, picking and
+submitting wait `Emulator.reaction_time` first (0.1 s), as a person takes to react.
 
 Things a real Discord client would refuse to do raise `EmulatorError` in the test: unknown
 commands/options, wrong option types, missing required options, a user who cannot see the
@@ -24,6 +25,7 @@ The handle exposes what the invoking user sees::
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import secrets
 from dataclasses import dataclass, field
@@ -539,7 +541,15 @@ async def _deliver_component(
         data=data,
         message=message,
     )
+    await _react(emu)
     return await emu._deliver(interaction)
+
+
+async def _react(emu: Emulator) -> None:
+    """A person acts on a message or form only after seeing it, and takes a moment to. Seeing it
+    means Discord has answered the bot, which may still be taking that answer in (discord.py
+    stores the view or form it sent only then): acting at once could beat it there."""
+    await asyncio.sleep(emu.reaction_time)
 
 
 async def submit_modal(
@@ -580,6 +590,7 @@ async def submit_modal(
         message=opener.message,
     )
     interaction.triggering = opener
+    await _react(emu)
     return await emu._deliver(interaction)
 
 
