@@ -73,6 +73,17 @@ class Ctx:
         """A query string parameter that must be a snowflake (400 / 50035 otherwise)."""
         return _snowflake(name, self.request.query[name])
 
+    def query_int(self, name: str, default: int, low: int, high: int, errors: FormErrors) -> int:
+        """A query string number within `low`..`high`, as the reference bounds it; anything
+        else is added to `errors` (400 / 50035 once raised), as Discord reports it."""
+        try:
+            value = int(self.request.query.get(name, default))
+        except ValueError:
+            value = low - 1
+        if not low <= value <= high:
+            errors.add((name,), "NUMBER_TYPE_MAX", f"int value should be between {low} and {high}.")
+        return value
+
 
 def _snowflake(name: str, value: str) -> int:
     if not value.isdigit():

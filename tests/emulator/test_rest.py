@@ -9,6 +9,7 @@ import discord
 import pytest
 
 from bot.emulator import Emulator
+from bot.emulator.world import Intents
 
 from .conftest import StartBot, connected, make_client, text_channel
 
@@ -214,3 +215,26 @@ async def test_fault_injection(emu: Emulator, start_bot: StartBot) -> None:
         "works again",
         "after a rate limit",
     ]
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [("", 200), ("?limit=1000", 200), ("?limit=0", 400), ("?limit=1001", 400), ("?limit=x", 400)],
+)
+async def test_listing_members_bounds_limit_as_documented(
+    emu: Emulator, query: str, status: int
+) -> None:
+    emu.world.application.privileged_intents |= Intents.GUILD_MEMBERS
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(
+            f"{emu.api_base}/guilds/{emu.guild.id}/members{query}",
+            headers={"Authorization": f"Bot {emu.token}"},
+        ) as resp,
+    ):
+        body = await resp.json()
+    assert resp.status == status, body
+    if status == 400:
+        assert body["code"] == 50035 and "limit" in body["errors"]
+    else:
+        assert len(body) == (1 if not query else len(emu.guild.members))

@@ -176,10 +176,12 @@ async def list_guild_members(ctx: Ctx) -> Reply:
     guild = _bot_guild(ctx)
     if not ctx.emu.world.application.privileged_intents & Intents.GUILD_MEMBERS:
         raise missing_access()
-    limit = int(ctx.query.get("limit", "1"))
-    after = int(ctx.query.get("after", "0"))
+    errors = FormErrors()
+    limit = ctx.query_int("limit", 1, 1, 1000, errors)
+    errors.raise_if_any()
+    after = ctx.query_snowflake("after") if "after" in ctx.query else 0
     members = sorted(guild.members.values(), key=lambda m: m.user.id)
-    members = [m for m in members if m.user.id > after][: max(1, min(limit, 1000))]
+    members = [m for m in members if m.user.id > after][:limit]
     return 200, [m.to_dict() for m in members]
 
 

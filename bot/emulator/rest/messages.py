@@ -166,13 +166,8 @@ async def get_message(ctx: Ctx) -> Reply:
 async def list_messages(ctx: Ctx) -> Reply:
     """Newest first; `before`, `after` and `around` are exclusive, as documented."""
     _guild, channel, perms = visible_channel(ctx)
-    try:
-        limit = int(ctx.query.get("limit", "50"))
-    except ValueError:
-        limit = -1
     errors = FormErrors()
-    if not 1 <= limit <= 100:
-        errors.add(("limit",), "NUMBER_TYPE_MAX", "int value should be between 1 and 100.")
+    limit = ctx.query_int("limit", 50, 1, 100, errors)
     anchors = {k: ctx.query_snowflake(k) for k in ("before", "after", "around") if k in ctx.query}
     if len(anchors) > 1:
         # The docs allow one at a time; refusing the rest makes a bot's mistake visible.
