@@ -30,6 +30,12 @@ FLAG_EPHEMERAL = 1 << 6
 FLAG_LOADING = 1 << 7
 FLAG_SUPPRESS_NOTIFICATIONS = 1 << 12
 FLAG_IS_VOICE_MESSAGE = 1 << 13
+FLAG_HAS_SNAPSHOT = 1 << 14
+# What a forward's message snapshot keeps of the forwarded message (the reference lists them).
+SNAPSHOT_FIELDS = (
+    "type", "content", "embeds", "attachments", "timestamp", "edited_timestamp", "flags",
+    "mentions", "mention_roles", "stickers", "sticker_items", "components",
+)  # fmt: skip
 FLAG_IS_COMPONENTS_V2 = 1 << 15
 
 TYPE_DEFAULT = 0
@@ -74,6 +80,7 @@ class Message:
     interaction: dict[str, Any] | None = None
     message_reference: dict[str, Any] | None = None
     referenced_message: Message | None = None
+    message_snapshots: list[dict[str, Any]] = field(default_factory=list)
     deleted: bool = False
     interaction_id: int | None = None
     history: list[dict[str, Any]] = field(default_factory=list)
@@ -149,6 +156,8 @@ class Message:
             data["interaction_metadata"] = copy.deepcopy(self.interaction_metadata)
         if self.interaction is not None:
             data["interaction"] = copy.deepcopy(self.interaction)
+        if self.message_snapshots:
+            data["message_snapshots"] = copy.deepcopy(self.message_snapshots)
         if self.message_reference is not None:
             data["message_reference"] = dict(self.message_reference)
             if referenced and self.type == TYPE_REPLY:
@@ -157,6 +166,11 @@ class Message:
                     None if ref is None or ref.deleted else ref.to_dict(referenced=False)
                 )
         return data
+
+    def snapshot_for_forward(self) -> dict[str, Any]:
+        """The copy a forward carries: the documented subset of fields, taken once."""
+        data = self.to_dict(referenced=False)
+        return {"message": {key: data[key] for key in SNAPSHOT_FIELDS if key in data}}
 
     def __repr__(self) -> str:
         return f"<Message {self.id} in {self.channel_id} content={self.content[:40]!r}>"

@@ -238,3 +238,35 @@ async def test_listing_members_bounds_limit_as_documented(
         assert body["code"] == 50035 and "limit" in body["errors"]
     else:
         assert len(body) == (1 if not query else len(emu.guild.members))
+
+
+async def test_a_forward_carries_a_snapshot_not_a_reply(emu: Emulator, start_bot: StartBot) -> None:
+    client = await connected(start_bot)
+    original = await emu.post_message("member", "general", "Episode 3 is out!")
+    cached = await text_channel(client, emu, "general").fetch_message(original.id)
+    forward = await cached.forward(text_channel(client, emu, "announcements"))
+    sent = emu.message(forward.id).to_dict()
+    assert sent["type"] == 0 and "referenced_message" not in sent
+    assert sent["message_reference"] == {
+        "type": 1,
+        "channel_id": str(emu.channel("general").id),
+        "message_id": str(original.id),
+        "guild_id": str(emu.guild.id),
+    }
+    assert sent["flags"] & (1 << 14)
+    [snapshot] = sent["message_snapshots"]
+    assert snapshot["message"]["content"] == "Episode 3 is out!"
+    assert "author" not in snapshot["message"]
+    assert forward.message_snapshots[0].content == "Episode 3 is out!"
+
+
+async def test_a_forward_needs_a_message_the_bot_can_see(emu: Emulator) -> None:
+    hidden = await emu.post_message("admin", "mod-only", "Mods only.")
+    reference = {"type": 1, "message_id": str(hidden.id), "channel_id": str(hidden.channel_id)}
+    status, body = await _raw_post(emu, "general", {"message_reference": reference})
+    assert (status, body["code"]) == (403, 50001)
+    status, body = await _raw_post(
+        emu, "general", {"message_reference": {"type": 1, "message_id": str(hidden.id)}}
+    )
+    assert (status, body["code"]) == (400, 50035)
+    assert "channel_id" in body["errors"]["message_reference"]

@@ -32,7 +32,14 @@ from ..errors import (
 )
 from ..limits import SETTABLE_MESSAGE_FLAGS, validate_message
 from ..mentions import DEFAULT_REGULAR
-from ..messages import FLAG_CROSSPOSTED, NONCE_WINDOW, TYPE_DEFAULT, TYPE_REPLY, Message
+from ..messages import (
+    FLAG_CROSSPOSTED,
+    FLAG_HAS_SNAPSHOT,
+    NONCE_WINDOW,
+    TYPE_DEFAULT,
+    TYPE_REPLY,
+    Message,
+)
 from ..permissions import Perm
 from ..server import Ctx, Reply, RouteDef
 from ..world import Channel, ChannelType
@@ -73,6 +80,26 @@ def _is_forward(reference: Any) -> bool:
     return bool(reference and reference.get("type") == 1)
 
 
+def _forwarded(ctx: Ctx, reference: dict[str, Any]) -> Message:
+    """The message a forward copies: it names its channel and message, which the bot must be
+    able to see (403 / 50001 otherwise), and which must exist."""
+    errors = FormErrors()
+    for key in ("message_id", "channel_id"):
+        if not str(reference.get(key) or "").isdigit():
+            errors.required(("message_reference", key))
+    errors.raise_if_any()
+    found = ctx.emu.world.find_channel(int(reference["channel_id"]))
+    if found is not None:
+        guild, channel = found
+        if not guild.permissions_for(ctx.emu.bot_user, channel) & Perm.VIEW_CHANNEL:
+            raise missing_access()
+    msg = ctx.emu.messages.get(int(reference["message_id"]))
+    if found is None or msg is None or msg.deleted or msg.channel_id != channel.id:
+        errors.add(("message_reference",), "MESSAGE_REFERENCE_UNKNOWN_MESSAGE", "Unknown message")
+        errors.raise_if_any()
+    return msg
+
+
 async def create_message(ctx: Ctx) -> Reply:
     emu = ctx.emu
     body = message_body(ctx)
@@ -89,8 +116,9 @@ async def create_message(ctx: Ctx) -> Reply:
     if not has_payload(body, ctx.files, MESSAGE_PARTS) and not _is_forward(reference):
         raise empty_message()
 
+    forwarded = _forwarded(ctx, reference) if _is_forward(reference) else None
     referenced: Message | None = None
-    if reference:
+    if reference and forwarded is None:
         if not perms & Perm.READ_MESSAGE_HISTORY:
             raise missing_permissions()
         ref_id = int(reference.get("message_id") or 0)
@@ -125,6 +153,17 @@ async def create_message(ctx: Ctx) -> Reply:
         flags=int(body.get("flags") or 0) & SETTABLE_MESSAGE_FLAGS,
         type=TYPE_REPLY if referenced is not None else TYPE_DEFAULT,
     )
+    if forwarded is not None:
+        # A forward stays a default message: it carries a copy of the other, not a reply to it.
+        msg.message_reference = {
+            "type": 1,
+            "channel_id": str(forwarded.channel_id),
+            "message_id": str(forwarded.id),
+        }
+        if forwarded.guild_id is not None:
+            msg.message_reference["guild_id"] = str(forwarded.guild_id)
+        msg.message_snapshots = [forwarded.snapshot_for_forward()]
+        msg.flags |= FLAG_HAS_SNAPSHOT
     if referenced is not None:
         msg.message_reference = {
             "type": 0,
