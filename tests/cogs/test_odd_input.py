@@ -28,8 +28,8 @@ TEXT_INPUT = 4
 MODAL = 9
 
 
-def leaf_commands(commands: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
-    """("quote search", its options) for every command a member can run."""
+def leaf_commands(emu) -> list[tuple[str, list[dict[str, Any]]]]:
+    """("quote search", its options) for every command the bot synced."""
     leaves = []
 
     def walk(path: str, options: list[dict[str, Any]]) -> None:
@@ -39,7 +39,7 @@ def leaf_commands(commands: list[dict[str, Any]]) -> list[tuple[str, list[dict[s
         for option in nested:
             walk(f"{path} {option['name']}", option.get("options", []))
 
-    for command in commands:
+    for command in (synced.to_dict() for synced in emu.commands.scope(None)):
         if command.get("type", 1) == 1:
             walk(command["name"], command.get("options", []))
     return leaves
@@ -73,14 +73,10 @@ def text_inputs(component: dict[str, Any]) -> list[dict[str, Any]]:
     return [found for child in children for found in text_inputs(child)]
 
 
-def leaf_commands_of(emu) -> list[tuple[str, list[dict[str, Any]]]]:
-    return leaf_commands([command.to_dict() for command in emu.commands.scope(None)])
-
-
 def typed_options(emu) -> list[tuple[str, dict[str, Any], str, dict[str, Any]]]:
     """(command, the other required options filled, the typed option's name, the option)."""
     cases = []
-    for path, options in leaf_commands_of(emu):
+    for path, options in leaf_commands(emu):
         required = {o["name"]: filler(o) for o in options if o.get("required")}
         for option in options:
             if option["type"] == STRING and not option.get("choices"):
@@ -176,7 +172,7 @@ async def test_an_unknown_zone_or_time_is_shown_as_typed(emu, bot):
 
 async def test_odd_text_in_every_form_gets_an_answer(emu, bot):
     forms = 0
-    for path, options in leaf_commands_of(emu):
+    for path, options in leaf_commands(emu):
         required = {o["name"]: filler(o) for o in options if o.get("required")}
         opened = await emu.slash(emu.owner, path, required)
         if (await opened.response()).type != MODAL:
