@@ -160,6 +160,12 @@ class View(discord.ui.View):
         await interaction.response.send_message(view=self, **message)
         self.shown_by = interaction
 
+    async def update(self, interaction: discord.Interaction, **changes: Any) -> None:
+        """Answer a press by changing the view's message. The press restarted the time-out, and
+        its token, not the one that showed the view, still lasts until then."""
+        await interaction.response.edit_message(view=self, **changes)
+        self.shown_by = interaction
+
     async def edit_shown(self, **changes: Any) -> None:
         """Edit the view's message through `shown_by`. The message may be gone (dismissed,
         deleted) or the token expired: then there is nothing to change, and it is only logged."""

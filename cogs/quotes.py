@@ -407,11 +407,7 @@ class ReviewView(View):
             return
         self.quote = following
         waiting = await count_pending(self.cog.bot.db, following.guild_id)
-        await interaction.response.edit_message(
-            content=said, embed=review_card(following, waiting), view=self
-        )
-        # The newest token: the view times out 10 minutes after the last press, within its 15.
-        self.shown_by = interaction
+        await self.update(interaction, content=said, embed=review_card(following, waiting))
 
     async def on_timeout(self) -> None:
         await self.edit_shown(content=REVIEW_TIMED_OUT, embed=None, view=None)

@@ -64,9 +64,7 @@ class Paginator(View):
     async def _show(self, interaction: discord.Interaction, index: int) -> None:
         self.index = max(0, min(index, len(self.pages) - 1))
         self._refresh()
-        await interaction.response.edit_message(embed=self.pages[self.index], view=self)
-        # Each press restarts the time-out: its token, not the command's, outlives it.
-        self.shown_by = interaction
+        await self.update(interaction, embed=self.pages[self.index])
 
     @discord.ui.button(label="◀", style=discord.ButtonStyle.secondary)
     async def previous(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
