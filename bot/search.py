@@ -41,19 +41,34 @@ APOSTROPHES = "'’‘ʼ`´"
 _DROP_APOSTROPHES = str.maketrans("", "", APOSTROPHES)
 
 
-# For ASCII text, one translation does what the general path does character by character.
-_FOLD_ASCII = str.maketrans(
+# Text that folds character by character, each in its place: ASCII, Hangul, kana and kanji, and
+# the punctuation around them (typographic quotes, dashes, ellipses, CJK brackets and stops). A
+# letter or digit folds to itself lower-cased, an apostrophe to nothing, anything else to a space:
+# one translation does what the general path does character by character.
+_PLAIN_PUNCTUATION = ((0x2010, 0x2027), (0x3000, 0x3002), (0x300C, 0x300F), (0xFF01, 0xFF01),
+                      (0xFF0C, 0xFF0C), (0xFF1F, 0xFF1F))  # fmt: skip
+_PLAIN_LETTERS = ((0x3041, 0x3096), (0x30A1, 0x30FA), (0x30FC, 0x30FC), (0x4E00, 0x9FFF),
+                  (0xAC00, 0xD7A3))  # fmt: skip
+_PLAIN = re.compile(
+    "[\x00-\x7f"
+    + "".join(f"{chr(first)}-{chr(last)}" for first, last in _PLAIN_PUNCTUATION + _PLAIN_LETTERS)
+    + "]*"
+)
+_FOLD_PLAIN = str.maketrans(
     {
         char: None if char in APOSTROPHES else " "
-        for char in map(chr, range(128))
+        for char in itertools.chain(
+            map(chr, range(128)),
+            (chr(code) for first, last in _PLAIN_PUNCTUATION for code in range(first, last + 1)),
+        )
         if not char.isalnum()
     }
 )
 
 
 def _words(text: str) -> list[str]:
-    if text.isascii():
-        return text.lower().translate(_FOLD_ASCII).split()
+    if text.isascii() or _PLAIN.fullmatch(text):
+        return text.lower().translate(_FOLD_PLAIN).split()
     folded = _strip_latin_marks(text).casefold().translate(_DROP_APOSTROPHES)
     return "".join(c if c.isalnum() else " " for c in folded).split()
 
@@ -162,29 +177,18 @@ def _folded_with_origins(text: str) -> tuple[str, list[int], list[int]]:
     return "".join(folded), starts, ends
 
 
-# A word of ASCII text, lower-cased: letters and digits, with any apostrophes inside or
-# around them (folding drops those, so they never split a word).
-_ASCII_WORD = re.compile(r"[a-z0-9'`]*[a-z0-9][a-z0-9'`]*")
-
-
-def _ascii_span(text: str, wanted: str) -> tuple[int, int] | None:
-    """`highlight_span` for ASCII text, word by word: most quotes, without the walk over
-    every character that other scripts need."""
-    words = list(_ASCII_WORD.finditer(text.lower()))
-    folded_words = [word.group().translate(_DROP_APOSTROPHES) for word in words]
-    at = " ".join(folded_words).find(wanted)
+def _plain_span(text: str, wanted: str) -> tuple[int, int] | None:
+    """highlight_span for plain text: its folded text's letters and digits are its own, in order,
+    so a place in the one is found in the other by counting."""
+    folded = fold_text(text)
+    at = folded.find(wanted)
     if at < 0:
         return None
-
-    def original(position: int) -> int:
-        for word, folded in zip(words, folded_words, strict=True):
-            if position < len(folded):
-                kept = [i for i, char in enumerate(word.group()) if char not in APOSTROPHES]
-                return word.start() + kept[position]
-            position -= len(folded) + 1  # the word and the space after it
-        raise AssertionError("a position inside the folded text")
-
-    return original(at), original(at + len(wanted) - 1) + 1
+    last = at + len(wanted) - 1
+    kept = list(itertools.compress(itertools.count(), map(str.isalnum, text)))
+    # Folded text is letters and digits with single spaces between words: each character's
+    # place among the letters and digits is its place less the spaces before it.
+    return kept[at - folded.count(" ", 0, at)], kept[last - folded.count(" ", 0, last)] + 1
 
 
 def highlight_span(text: str, query: str) -> tuple[int, int] | None:
@@ -193,8 +197,8 @@ def highlight_span(text: str, query: str) -> tuple[int, int] | None:
     wanted = fold_text(query)
     if not wanted:
         return None
-    if text.isascii():
-        return _ascii_span(text, wanted)
+    if _PLAIN.fullmatch(text):
+        return _plain_span(text, wanted)
     folded, starts, ends = _folded_with_origins(text)
     at = folded.find(wanted)
     if at < 0:

@@ -104,14 +104,67 @@ def test_pairs_query_leaves_to_the_pieces_what_the_pairs_cannot_narrow():
         assert pairs_query(query) is None, query
 
 
-def test_ascii_and_other_texts_highlight_alike():
+def _general_span(text: str, query: str) -> tuple[int, int] | None:
+    """highlight_span by the walk over every character, which any text can take."""
     from bot.search import _folded_with_origins
 
-    texts = ["'Tis the season, isn't it? `Rock'n'roll' -- 50% OFF!", "a'' b '' c", "I've, you've"]
-    queries = ["tis the", "isnt it", "rocknroll", "50 off", "ab", "b c", "ive you", "ve"]
+    folded, starts, ends = _folded_with_origins(text)
+    wanted = fold_text(query)
+    at = folded.find(wanted) if wanted else -1
+    return None if at < 0 else (starts[at], ends[at + len(wanted) - 1])
+
+
+def test_plain_texts_highlight_as_the_walk_over_every_character_does():
+    texts = [
+        "'Tis the season, isn't it? `Rock'n'roll' -- 50% OFF!",
+        "a'' b '' c",
+        "I've, you've",
+        "To prepare, I’ve continued to train_hard__now.",
+        "「사랑해요」、磯村 勇斗です！ ‘Yes’？ ＂no＂",
+    ]
+    queries = ["tis the", "isnt it", "rocknroll", "50 off", "ab", "b c", "ive you", "ve",
+               "train hard now", "사랑해요 磯村", "です yes", "yes", "no"]  # fmt: skip
     for text in texts:
-        folded, starts, ends = _folded_with_origins(text)
         for query in queries:
-            at = folded.find(fold_text(query))
-            expected = None if at < 0 else (starts[at], ends[at + len(fold_text(query)) - 1])
-            assert highlight_span(text, query) == expected, (text, query)
+            assert highlight_span(text, query) == _general_span(text, query), (text, query)
+
+
+def test_plain_texts_fold_and_highlight_as_the_walk_does_for_any_mix_of_their_characters():
+    import random
+
+    from bot.search import _folded_with_origins
+
+    rng = random.Random(7)
+    alphabet = "aAbBzZ09 _-.,!?'`’‘ʼ…—“\u3000、。「」！，？사랑해が行こう磯村ーア"
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 24)))
+        folded = fold_text(text)
+        start = rng.randint(0, len(folded))
+        # A piece of the text, or anything at all (found or not, it must be told alike).
+        query = rng.choice(
+            [folded[start : start + rng.randint(1, 6)], "".join(rng.sample(alphabet, 3))]
+        )
+        assert folded == _folded_with_origins(text)[0], text
+        assert highlight_span(text, query) == _general_span(text, query), (text, query)
+
+
+def test_every_plain_character_folds_in_place():
+    """The characters the quick highlight takes as plain fold to themselves (lower-cased), to a
+    space, or to nothing (apostrophes): so the folded text's letters and digits are the text's."""
+    import sys
+
+    from bot.search import _PLAIN, APOSTROPHES, _fold_unit, _folded_with_origins
+
+    plain = [chr(code) for code in range(sys.maxunicode + 1) if _PLAIN.fullmatch(chr(code))]
+    assert len(plain) > 30000  # ASCII, Hangul, kana and kanji
+    for char in plain:
+        if char in APOSTROPHES:
+            assert not char.isalnum(), repr(char)  # not counted among the letters
+            expected: tuple = ()
+        elif char.isalnum():
+            expected = (char.lower(),)
+        else:  # a space, however many ("…" is three dots)
+            expected = (None,) * len(_fold_unit(char))
+        assert _fold_unit(char) == expected, repr(char)
+        assert len(char.lower()) == 1, repr(char)
+        assert fold_text(f"a{char}b") == _folded_with_origins(f"a{char}b")[0], repr(char)
