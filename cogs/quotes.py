@@ -4,6 +4,8 @@ quotes a server's members submit (add, withdraw, review, remove), shown only in 
 from __future__ import annotations
 
 import dataclasses
+import operator
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, overload
 
@@ -78,13 +80,21 @@ ONLY_REVIEWER = "Only the moderator who opened this review can use these buttons
 REVIEW_TIMED_OUT = "This review timed out. Run `/quote review` to go on where you left off."
 REVIEW_TIMEOUT = 600
 RESULTS = 50
-QUOTE_FIELDS = [field.name for field in dataclasses.fields(Quote)]
+# A quote's fields as a tuple, in the order Quote(*fields) takes them.
+QUOTE_FIELDS = operator.attrgetter(*(field.name for field in dataclasses.fields(Quote)))
 PER_PAGE = 5
 EXCERPT = 300
 
 
+# Everything discord.py's two escapes act on: markdown characters, a line starting with >, # or -,
+# and @ (a link is left as it is). Most quotes have none of them, and skip both passes.
+_NEEDS_ESCAPING = re.compile(r"[_\\~|*`>\[#@]|^\s*-", re.MULTILINE)
+
+
 def neutral(text: str) -> str:
     """Member-written text shown as plain text: no markdown, and no mention that could ping."""
+    if _NEEDS_ESCAPING.search(text) is None:
+        return text
     return discord.utils.escape_mentions(escape_markdown(text))
 
 
@@ -152,7 +162,7 @@ class SearchPages(Sequence[discord.Embed]):
         # Plain tuples, which the garbage collector stops tracking: pages live for minutes (in
         # the cache and their paginator), and as Quote objects they were half of what each of
         # its passes over young objects had to look at.
-        self.quotes = [tuple(getattr(quote, field) for field in QUOTE_FIELDS) for quote in quotes]
+        self.quotes = list(map(QUOTE_FIELDS, quotes))
         self.title = SEARCH_TITLE.format(query=escape_markdown(query.strip()[:100]))
         self.footer = _search_footer(len(quotes), total)
         self._built: dict[int, discord.Embed] = {}

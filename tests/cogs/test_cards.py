@@ -126,3 +126,28 @@ def test_search_pages_are_built_when_first_shown():
     assert [page.description for page in pages] == [page.description for page in pages[0:3]]
     with pytest.raises(IndexError):
         pages[3]
+
+
+def test_neutral_text_is_escaped_exactly_as_discord_py_escapes_it():
+    import random
+
+    import discord
+
+    from cogs.quotes import neutral
+
+    def escaped(text: str) -> str:
+        return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+
+    rng = random.Random(3)
+    alphabet = "ab 1\n\t-_*~|`\\>#[]()<:/@!&.,'hts" + "é사랑"
+    pieces = [
+        "https://x.y/a_b", "<https://x_y>", "[a](b)", "@everyone", "@here", "<@123>",
+        "@12345678901234567890", "> ", ">>> ", "### ", " - ", "\n-", "**", "`", "||",
+    ]  # fmt: skip
+    for _ in range(5000):
+        text = "".join(
+            rng.choice(pieces) if rng.random() < 0.2 else rng.choice(alphabet)
+            for _ in range(rng.randint(0, 12))
+        )
+        assert neutral(text) == escaped(text), repr(text)
+    assert neutral("I'm fine, Mi-yeong. 사랑해요!") == "I'm fine, Mi-yeong. 사랑해요!"
