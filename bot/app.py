@@ -139,17 +139,27 @@ async def run_bot(
             connection = asyncio.ensure_future(bot.connect())
             await asyncio.wait({connection, stop}, return_when=asyncio.FIRST_COMPLETED)
             if stop.done():
-                await stop_gracefully(bot, stop.result())
-            await connection  # returns once the bot is closed; raises if it failed
+                await stop_gracefully(bot, connection, stop.result())
+            elif not connection.cancelled():
+                connection.result()  # raises if it failed
     # Only now, after the bot: logged_in_bot closed the database when the bot was done with it.
     log.info(STOPPED)
 
 
-async def stop_gracefully(bot: KdramaBot, signum: signal.Signals) -> None:
+async def stop_gracefully(
+    bot: KdramaBot, connection: asyncio.Future[None], signum: signal.Signals
+) -> None:
     """Let the answers in progress finish (within IN_FLIGHT_GRACE), then disconnect."""
     log.info(STOPPING, signum.name)
     await finish_answers_in_progress(IN_FLIGHT_GRACE)
+    # Stop reading the gateway first. Closed while a read waits, discord.py closes with 4000,
+    # which keeps the session: Discord shows the bot online for minutes. Closed after, it is
+    # 1000, which ends the session and shows the bot offline at once (as Discord documents).
+    connection.cancel()
+    await asyncio.wait({connection})
     await bot.close()
+    if not connection.cancelled():
+        connection.result()  # it had failed before the stop: raise that
 
 
 async def run_invite(settings: Settings) -> None:

@@ -267,6 +267,9 @@ async def test_a_signal_lets_the_answer_in_progress_finish_then_stops_cleanly(
     assert "Traceback" not in log
     # The last connection closed cleanly: SQLite folded the write-ahead log back and removed it.
     assert not (tmp_path / "kdrama.db-wal").exists()
+    # The gateway was closed with 1000, which ends the session: the bot shows offline at once,
+    # not for minutes after it stopped.
+    assert [session.invalidated for session in emu.gateway.sessions.values()] == [True]
 
 
 def text_event(line: str) -> dict[str, str]:
