@@ -19,8 +19,10 @@ MESSAGES = "/channels/{channel_id}/messages"
 
 # On READY: report the channel's history, then post EMU_POST (with EMU_NONCE) if given.
 BOT = """
+import asyncio
 import json
 import os
+import signal
 
 import discord
 import yarl
@@ -55,8 +57,22 @@ async def on_ready() -> None:
         say(posted=sent.id)
 
 
+async def main() -> None:
+    # Ctrl-C stops the bot as kdrama-bot stops: the gateway read is cancelled, then the client
+    # closes, with 1000. (Closed while a read waits, discord.py would close with 4000.)
+    loop = asyncio.get_running_loop()
+    stop = loop.create_future()
+    loop.add_signal_handler(signal.SIGINT, stop.set_result, None)
+    async with client:
+        await client.login(os.environ["EMU_TOKEN"])
+        connection = asyncio.ensure_future(client.connect())
+        await asyncio.wait({connection, stop}, return_when=asyncio.FIRST_COMPLETED)
+        connection.cancel()
+        await asyncio.wait({connection})
+
+
 client.setup_hook = setup_hook
-client.run(os.environ["EMU_TOKEN"], log_handler=None)
+asyncio.run(main())
 """
 
 
@@ -73,7 +89,7 @@ class BotProcess:
         return json.loads(raw)
 
     async def stop(self) -> None:
-        """Ctrl-C: discord.py closes the gateway cleanly (1000) and exits."""
+        """Ctrl-C: the bot closes the gateway cleanly (1000) and exits."""
         self.proc.send_signal(signal.SIGINT)
         await asyncio.wait_for(self.proc.wait(), 10)
 
