@@ -125,3 +125,19 @@ async def test_an_exact_name_is_found_however_many_names_contain_it(empty_db, mo
     # The exact name, then names that start with it, before names that only contain it.
     assert found[0] == "Kim"
     assert all(name.startswith("Kim ") for name in found[1:])
+
+
+async def test_a_persons_card_reads_indexes_not_whole_tables(db):
+    """Every statement behind a person's card finds its rows through an index: a scan of a
+    table grows with the content (a million quotes bring 24,000 portrayals)."""
+    person = await find_by_name(db, "Ok Taec-yeon")
+    statements: list[str] = []
+    db._reader.set_trace_callback(statements.append)
+    try:
+        assert (await get_person(db, person.id)).name == "Ok Taec-yeon"
+    finally:
+        db._reader.set_trace_callback(None)
+    assert len(statements) >= 3
+    for sql in statements:
+        plan = [row[3] for row in db._reader.execute(f"EXPLAIN QUERY PLAN {sql}")]
+        assert not [step for step in plan if step.startswith("SCAN")], (sql, plan)
