@@ -42,6 +42,8 @@ STOPPING = "Received %s: finishing the answers in progress, then stopping"
 STOPPED = "Stopped cleanly"
 # How long answers that are in progress at a SIGTERM may take to finish.
 IN_FLIGHT_GRACE = 10.0
+# How long the gateway connection may take to stop reading once cancelled.
+CANCEL_GRACE = 2.0
 
 
 async def open_seeded_database(
@@ -147,7 +149,11 @@ async def run_bot(
 
 
 async def stop_gracefully(
-    bot: KdramaBot, connection: asyncio.Future[None], signum: signal.Signals
+    bot: KdramaBot,
+    connection: asyncio.Future[None],
+    signum: signal.Signals,
+    *,
+    cancel_grace: float = CANCEL_GRACE,
 ) -> None:
     """Let the answers in progress finish (within IN_FLIGHT_GRACE), then disconnect."""
     log.info(STOPPING, signum.name)
@@ -155,10 +161,13 @@ async def stop_gracefully(
     # Stop reading the gateway first. Closed while a read waits, discord.py closes with 4000,
     # which keeps the session: Discord shows the bot online for minutes. Closed after, it is
     # 1000, which ends the session and shows the bot offline at once (as Discord documents).
+    # Python 3.11's asyncio.wait_for, in a reconnect, can lose the cancellation: the close
+    # then comes anyway, and ends the connection itself.
     connection.cancel()
-    await asyncio.wait({connection})
+    await asyncio.wait({connection}, timeout=cancel_grace)
     await bot.close()
-    if not connection.cancelled():
+    await asyncio.wait({connection}, timeout=cancel_grace)
+    if connection.done() and not connection.cancelled():
         connection.result()  # it had failed before the stop: raise that
 
 

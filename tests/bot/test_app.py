@@ -1,0 +1,50 @@
+"""Stopping the running bot: the gateway read ends before the client closes."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+
+from bot.app import stop_gracefully
+
+
+class ClosingBot:
+    """Stands in for KdramaBot: stop_gracefully only closes it."""
+
+    def __init__(self) -> None:
+        self.closed = asyncio.Event()
+        self.reading_when_closed: bool | None = None
+        self.connection: asyncio.Task[None] | None = None
+
+    async def close(self) -> None:
+        assert self.connection is not None
+        self.reading_when_closed = not self.connection.done()
+        self.closed.set()
+
+
+async def test_the_read_is_cancelled_before_the_client_closes():
+    bot = ClosingBot()
+    bot.connection = asyncio.create_task(asyncio.sleep(3600))  # a read that never ends itself
+    await stop_gracefully(bot, bot.connection, signal.SIGTERM)
+    # Closed with no read waiting: discord.py closes with 1000, and Discord ends the session.
+    assert bot.reading_when_closed is False
+    assert bot.connection.cancelled()
+
+
+async def test_a_lost_cancellation_still_ends_in_a_close():
+    bot = ClosingBot()
+
+    async def read_that_loses_its_cancellation() -> None:
+        with contextlib.suppress(asyncio.CancelledError):  # as asyncio.wait_for can, on 3.11
+            await asyncio.sleep(3600)
+        await bot.closed.wait()  # the close ends the connection
+
+    bot.connection = asyncio.create_task(read_that_loses_its_cancellation())
+    await asyncio.sleep(0)
+    await asyncio.wait_for(
+        stop_gracefully(bot, bot.connection, signal.SIGINT, cancel_grace=0.05),
+        timeout=5,
+    )
+    assert bot.reading_when_closed is True
+    assert bot.connection.done() and not bot.connection.cancelled()
