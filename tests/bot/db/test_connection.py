@@ -337,3 +337,32 @@ async def test_upgrading_to_version_6_pairs_the_words_of_the_quotes_already_ther
         ]
     finally:
         await db.close()
+
+
+async def test_upgrading_to_version_8_indexes_the_pairs_of_the_quotes_already_there(tmp_path):
+    from bot.db.quotes import search_quotes
+
+    path = database_at_version(
+        tmp_path,
+        7,
+        """
+        INSERT INTO shows (id, slug, title, premise, search_text)
+            VALUES (1, 'words', 'Words', 'A test show.', '|words|');
+        INSERT INTO quotes (show_id, position, text, speaker_name, context, search_text)
+            VALUES (1, 0, 'Army, the young ones!', 'Test', 'A test', 'army the young ones'),
+                   (1, 1, 'My, the end', 'Test', 'A test', 'my the end');
+        """,
+    )
+    db = await open_database(path)
+    try:
+        assert await schema_version(db.conn) == len(migrations())
+        found = await db.fetch_all(
+            "SELECT rowid FROM quote_pair_terms WHERE quote_pair_terms MATCH '\"the.ym\"*'"
+        )
+        assert [row[0] for row in found] == [1, 2]
+        # A short first and last word: through the prefixes ("the_y"*, and "the.ym"*).
+        assert [q.text for q in (await search_quotes(db, "my the y"))[0]] == [
+            "Army, the young ones!"
+        ]
+    finally:
+        await db.close()

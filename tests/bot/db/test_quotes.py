@@ -269,6 +269,39 @@ async def test_the_pairs_index_holds_each_quotes_pairs_in_order_through_every_ch
     assert expected[2] == _pairs_of("now it is new")
 
 
+def _pair_terms_of(text: str) -> set[str]:
+    """What migration 0008 indexes for a folded text: each pair forward and backward."""
+    neighbours = list(itertools.pairwise(text.split(" ")))
+    return {f"{a[-3:]}_{b[:3]}" for a, b in neighbours} | {
+        f"{b[:3]}.{a[-3:][::-1]}" for a, b in neighbours
+    }
+
+
+async def test_the_pair_terms_index_holds_each_quotes_pairs_through_every_change(empty_db):
+    texts = ["You she the end.", "Ok, I go", "A", "Love; you? Me too… 사랑 해요", "the the the"]
+    await _insert_quotes(empty_db, texts)
+    async with empty_db.transaction() as conn:
+        await conn.execute(
+            "CREATE VIRTUAL TABLE temp.term_rows USING fts5vocab(main, quote_pair_terms, instance)"
+        )
+        await conn.execute("UPDATE quotes SET search_text = 'now it is new' WHERE position = 1")
+        await conn.execute("DELETE FROM quotes WHERE position = 4")
+        await conn.execute(
+            "INSERT INTO quotes (show_id, position, text, speaker_name, context, search_text)"
+            " VALUES (1, 9, 'I am back', 'Test', 'A test', 'i am back')"
+        )
+    expected = {
+        row["id"]: _pair_terms_of(row["search_text"])
+        for row in await empty_db.fetch_all("SELECT id, search_text FROM quotes")
+    }
+    found: dict[int, set] = {quote_id: set() for quote_id in expected}
+    for row in await empty_db.fetch_all("SELECT doc, term FROM temp.term_rows"):
+        found.setdefault(row["doc"], set()).add(row["term"])
+    assert found == expected
+    assert expected[2] == _pair_terms_of("now it is new")
+    assert {"i_am", "am.i", "am_bac", "bac.ma"} in [found[key] for key in found]
+
+
 async def test_searches_of_several_words_find_exactly_the_quotes_that_contain_them(empty_db):
     rng = random.Random(6)
     # Short words, and words that end or start others, so the edges of a query matter.
