@@ -102,38 +102,44 @@ def pieces_query(folded_query: str) -> str:
 PAIR_CHARACTERS = 3
 
 
-def pairs_query(folded_query: str) -> str | None:
-    """The FTS5 MATCH argument for the word pairs index (migration 0006), or None when the
-    pairs would not narrow the search better than quotes_fts does.
+def pairs_query(folded_query: str) -> tuple[str, str] | None:
+    """The word pairs index to ask (migrations 0006 and 0008) and its FTS5 MATCH argument, or
+    None when the pairs would not narrow the search better than quotes_fts does.
 
     The query's inner words are whole; its first word may be the end of a longer one, and its
     last word the start of one. A pair is known in full when its outer word has at least
     PAIR_CHARACTERS; a short last word makes its pair a prefix ("the_i"*), and a short first
-    word is asked through `backward` ("she_ym"*: a word ending in "my", then "she"). A prefix
-    can stand for thousands of pairs, so two words are searched this way only when their pair
-    is known in full, or the first has two characters and the second three or more; three
-    words or more always, since their inner words are whole. The pairs only narrow the search:
-    the text decides.
+    word is asked backward ("she.ym"*: a word ending in "my", then "she"). A prefix can stand
+    for thousands of pairs, so two words are searched this way only when their pair is known in
+    full, or the first has two characters and the second three or more; three words or more
+    always, since their inner words are whole. The pairs only narrow the search: the text decides.
+
+    Pairs all known in full are a phrase in quote_pairs: in order, side by side. A prefix is
+    asked of quote_pair_terms, whose prefix index reads it as one pair (quote_pairs merges every
+    pair it stands for first), with the search's other pairs, in any order.
     """
     words = folded_query.split(" ")
     keep = PAIR_CHARACTERS
     if len(words) < 2:
         return None
-    forward, known = [], False
+    known, prefixes = [], []
     for index, (first, second) in enumerate(itertools.pairwise(words)):
         if index == 0 and len(first) < keep:
             continue  # the end of a word: its last three characters are not all known
-        prefix = "*" if index == len(words) - 2 and len(second) < keep else ""
-        known = known or not prefix
-        forward.append(fts_phrase(f"{first[-keep:]}_{second[:keep]}") + prefix)
+        pair = fts_phrase(f"{first[-keep:]}_{second[:keep]}")
+        if index == len(words) - 2 and len(second) < keep:
+            prefixes.append(pair + "*")
+        else:
+            known.append(pair)
+    if len(words[0]) < keep:
+        prefixes.append(fts_phrase(f"{words[1][:keep]}.{words[0][::-1]}") + "*")
     # Two characters of a word's end, before a word of three characters or more.
     end_pinned = len(words[0]) == keep - 1 and len(words[1]) >= keep
     if len(words) == 2 and not known and not end_pinned:
         return None
-    parts = [f"forward : ({' + '.join(forward)})"] if forward else []
-    if len(words[0]) < keep:
-        parts.append(f"backward : {fts_phrase(f'{words[1][:keep]}_{words[0][::-1]}')}*")
-    return " AND ".join(parts)
+    if not prefixes:
+        return "quote_pairs", f"forward : ({' + '.join(known)})"
+    return "quote_pair_terms", " AND ".join(known + prefixes)
 
 
 @functools.lru_cache(maxsize=8192)

@@ -147,11 +147,13 @@ async def search_quotes(
     pairs = None
     if len(folded) >= TRIGRAM_MIN:
         curated_ids = "SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH :query"
-        pairs = pairs_query(folded)
-        if pairs is not None:  # several words: their pairs find a few quotes (migration 0006)
+        found = pairs_query(folded)
+        if found is not None:  # several words: their pairs find a few quotes (0006 and 0008)
+            pairs_table, pairs = found
             curated_ids = (
-                "SELECT p.rowid FROM quote_pairs p JOIN quotes candidate ON candidate.id = p.rowid"
-                " WHERE quote_pairs MATCH :pairs AND instr(candidate.search_text, :folded) > 0"
+                f"SELECT p.rowid FROM {pairs_table} p JOIN quotes candidate"
+                f" ON candidate.id = p.rowid WHERE {pairs_table} MATCH :pairs"
+                " AND instr(candidate.search_text, :folded) > 0"
             )
         # A server's own quotes are few: their three-character pieces are quick enough.
         community_ids = (

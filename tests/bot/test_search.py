@@ -87,14 +87,15 @@ def test_pairs_query_asks_for_the_pairs_a_query_pins_down():
     from bot.search import pairs_query
 
     # Whole inner words; the first word may end a longer word, the last may start one.
-    assert pairs_query("you she the") == 'forward : ("you_she" + "she_the")'
-    assert pairs_query("wrong the i") == 'forward : ("ong_the" + "the_i"*)'
+    assert pairs_query("you she the") == ("quote_pairs", 'forward : ("you_she" + "she_the")')
+    assert pairs_query("love you") == ("quote_pairs", 'forward : ("ove_you")')
+    # A prefix goes to the table with a prefix index, with the query's other pairs.
+    assert pairs_query("wrong the i") == ("quote_pair_terms", '"ong_the" AND "the_i"*')
     # A first word of one or two characters is asked backwards, as the end of some word.
-    assert pairs_query("my the you") == 'forward : ("the_you") AND backward : "the_ym"*'
-    assert pairs_query("ne and") == 'backward : "and_en"*'
-    assert pairs_query("love you") == 'forward : ("ove_you")'
+    assert pairs_query("my the you") == ("quote_pair_terms", '"the_you" AND "the.ym"*')
+    assert pairs_query("ne and") == ("quote_pair_terms", '"and.en"*')
     # Three words or more always: the inner word is whole.
-    assert pairs_query("y the h") == 'forward : ("the_h"*) AND backward : "the_y"*'
+    assert pairs_query("y the h") == ("quote_pair_terms", '"the_h"* AND "the.y"*')
 
 
 def test_pairs_query_leaves_to_the_pieces_what_the_pairs_cannot_narrow():

@@ -302,6 +302,31 @@ async def test_the_pair_terms_index_holds_each_quotes_pairs_through_every_change
     assert {"i_am", "am.i", "am_bac", "bac.ma"} in [found[key] for key in found]
 
 
+async def test_short_edge_words_find_the_same_quotes_as_reading_every_quote(empty_db):
+    rng = random.Random(8)
+    words = ["o", "a", "i", "to", "me", "he", "the", "then", "other", "top", "pot", "tea", "team"]
+    made = (" ".join(rng.choice(words) for _ in range(rng.randint(2, 8))) for _ in range(400))
+    texts = list(dict.fromkeys(made))
+    await _insert_quotes(empty_db, texts)
+    # 'o the p'-like: a first word of one character, a last of one or two; two and three words.
+    queries = [
+        f"{first} {' '.join(inner)} {last}".replace("  ", " ")
+        for first in ("o", "e", "he", "ther")
+        for inner in ((), ("the",), ("to",), ("me", "the"))
+        for last in ("t", "p", "th", "te", "top")
+    ]
+    asked = {pairs_query(query) for query in queries} - {None}
+    assert sum(table == "quote_pair_terms" for table, _ in asked) > 20
+    for query in queries:
+        quotes, total = await search_quotes(empty_db, query, limit=1000)
+        containing = [row["id"] for row in await empty_db.fetch_all(
+            "SELECT id FROM quotes WHERE instr(search_text, ?) > 0", (query,)
+        )]  # fmt: skip
+        assert total == min(len(containing), 200), query
+        if total < 200:
+            assert sorted(quote.id for quote in quotes) == containing, query
+
+
 async def test_searches_of_several_words_find_exactly_the_quotes_that_contain_them(empty_db):
     rng = random.Random(6)
     # Short words, and words that end or start others, so the edges of a query matter.
