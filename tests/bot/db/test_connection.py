@@ -310,59 +310,35 @@ async def test_telling_the_data_version_is_never_stopped_by_an_earlier_reads_bud
     assert len(versions) == 1
 
 
-async def test_upgrading_to_version_6_pairs_the_words_of_the_quotes_already_there(tmp_path):
+TWO_QUOTES = """
+    INSERT INTO shows (id, slug, title, premise, search_text)
+        VALUES (1, 'words', 'Words', 'A test show.', '|words|');
+    INSERT INTO quotes (show_id, position, text, speaker_name, context, search_text)
+        VALUES (1, 0, 'Army, the young ones!', 'Test', 'A test', 'army the young ones'),
+               (1, 1, 'My, the end', 'Test', 'A test', 'my the end');
+"""
+
+
+@pytest.mark.parametrize(
+    ("version", "table", "match", "rowids", "search"),
+    [
+        # 0006: the words' pairs, in order ("the_you", and a word ending in "my" before "the").
+        (5, "quote_pairs", 'forward : ("the_you")', [1], "my the you"),
+        # 0008: the pairs by quote, for the prefixes ("the_y"*, and "the.ym"*).
+        (7, "quote_pair_terms", '"the.ym"*', [1, 2], "my the y"),
+    ],
+)
+async def test_an_upgrade_indexes_the_pairs_of_the_quotes_already_there(
+    tmp_path, version, table, match, rowids, search
+):
     from bot.db.quotes import search_quotes
 
-    path = database_at_version(
-        tmp_path,
-        5,
-        """
-        INSERT INTO shows (id, slug, title, premise, search_text)
-            VALUES (1, 'words', 'Words', 'A test show.', '|words|');
-        INSERT INTO quotes (show_id, position, text, speaker_name, context, search_text)
-            VALUES (1, 0, 'Army, the young ones!', 'Test', 'A test', 'army the young ones'),
-                   (1, 1, 'My, the end', 'Test', 'A test', 'my the end');
-        """,
-    )
-    db = await open_database(path)
+    db = await open_database(database_at_version(tmp_path, version, TWO_QUOTES))
     try:
         assert await schema_version(db.conn) == len(migrations())
-        paired = await db.fetch_all(
-            "SELECT rowid FROM quote_pairs WHERE quote_pairs MATCH 'forward : (\"the_you\")'"
-        )
-        assert [row[0] for row in paired] == [1]
-        # Three words: through the pairs ("the_you", and a word ending in "my" before "the").
-        assert [q.text for q in (await search_quotes(db, "my the you"))[0]] == [
-            "Army, the young ones!"
-        ]
-    finally:
-        await db.close()
-
-
-async def test_upgrading_to_version_8_indexes_the_pairs_of_the_quotes_already_there(tmp_path):
-    from bot.db.quotes import search_quotes
-
-    path = database_at_version(
-        tmp_path,
-        7,
-        """
-        INSERT INTO shows (id, slug, title, premise, search_text)
-            VALUES (1, 'words', 'Words', 'A test show.', '|words|');
-        INSERT INTO quotes (show_id, position, text, speaker_name, context, search_text)
-            VALUES (1, 0, 'Army, the young ones!', 'Test', 'A test', 'army the young ones'),
-                   (1, 1, 'My, the end', 'Test', 'A test', 'my the end');
-        """,
-    )
-    db = await open_database(path)
-    try:
-        assert await schema_version(db.conn) == len(migrations())
-        found = await db.fetch_all(
-            "SELECT rowid FROM quote_pair_terms WHERE quote_pair_terms MATCH '\"the.ym\"*'"
-        )
-        assert [row[0] for row in found] == [1, 2]
-        # A short first and last word: through the prefixes ("the_y"*, and "the.ym"*).
-        assert [q.text for q in (await search_quotes(db, "my the y"))[0]] == [
-            "Army, the young ones!"
-        ]
+        found = await db.fetch_all(f"SELECT rowid FROM {table} WHERE {table} MATCH ?", (match,))
+        assert [row[0] for row in found] == rowids
+        texts = [quote.text for quote in (await search_quotes(db, search))[0]]
+        assert texts == ["Army, the young ones!"]
     finally:
         await db.close()

@@ -249,26 +249,6 @@ def _pairs_of(text: str) -> list[tuple[str, str, int]]:
     )
 
 
-async def test_the_pairs_index_holds_each_quotes_pairs_in_order_through_every_change(empty_db):
-    texts = ["You she the end.", "Ok, I go", "A", "Love; you? Me too… 사랑 해요", "the the the"]
-    await _insert_quotes(empty_db, texts)
-    async with empty_db.transaction() as conn:
-        await conn.execute(
-            "CREATE VIRTUAL TABLE temp.pair_rows USING fts5vocab(main, quote_pairs, instance)"
-        )
-        await conn.execute("UPDATE quotes SET search_text = 'now it is new' WHERE position = 1")
-        await conn.execute("DELETE FROM quotes WHERE position = 4")
-    expected = {
-        row["id"]: _pairs_of(row["search_text"])
-        for row in await empty_db.fetch_all("SELECT id, search_text FROM quotes")
-    }
-    found: dict[int, list] = {quote_id: [] for quote_id in expected}
-    for row in await empty_db.fetch_all("SELECT doc, term, col, offset FROM temp.pair_rows"):
-        found.setdefault(row["doc"], []).append((row["term"], row["col"], row["offset"]))
-    assert {key: sorted(value) for key, value in found.items()} == expected
-    assert expected[2] == _pairs_of("now it is new")
-
-
 def _pair_terms_of(text: str) -> set[str]:
     """What migration 0008 indexes for a folded text: each pair forward and backward."""
     neighbours = list(itertools.pairwise(text.split(" ")))
@@ -277,29 +257,38 @@ def _pair_terms_of(text: str) -> set[str]:
     }
 
 
-async def test_the_pair_terms_index_holds_each_quotes_pairs_through_every_change(empty_db):
+async def test_the_pairs_indexes_hold_each_quotes_pairs_through_every_change(empty_db):
     texts = ["You she the end.", "Ok, I go", "A", "Love; you? Me too… 사랑 해요", "the the the"]
     await _insert_quotes(empty_db, texts)
     async with empty_db.transaction() as conn:
-        await conn.execute(
-            "CREATE VIRTUAL TABLE temp.term_rows USING fts5vocab(main, quote_pair_terms, instance)"
-        )
+        for table in ("quote_pairs", "quote_pair_terms"):
+            await conn.execute(
+                f"CREATE VIRTUAL TABLE temp.{table}_rows USING fts5vocab(main, {table}, instance)"
+            )
         await conn.execute("UPDATE quotes SET search_text = 'now it is new' WHERE position = 1")
         await conn.execute("DELETE FROM quotes WHERE position = 4")
         await conn.execute(
             "INSERT INTO quotes (show_id, position, text, speaker_name, context, search_text)"
             " VALUES (1, 9, 'I am back', 'Test', 'A test', 'i am back')"
         )
-    expected = {
-        row["id"]: _pair_terms_of(row["search_text"])
+    texts_now = {
+        row["id"]: row["search_text"]
         for row in await empty_db.fetch_all("SELECT id, search_text FROM quotes")
     }
-    found: dict[int, set] = {quote_id: set() for quote_id in expected}
-    for row in await empty_db.fetch_all("SELECT doc, term FROM temp.term_rows"):
-        found.setdefault(row["doc"], set()).add(row["term"])
-    assert found == expected
-    assert expected[2] == _pair_terms_of("now it is new")
-    assert {"i_am", "am.i", "am_bac", "bac.ma"} in [found[key] for key in found]
+    # quote_pairs (0006): each pair with its direction and place.
+    pairs: dict[int, list] = {quote_id: [] for quote_id in texts_now}
+    for row in await empty_db.fetch_all("SELECT doc, term, col, offset FROM temp.quote_pairs_rows"):
+        pairs.setdefault(row["doc"], []).append((row["term"], row["col"], row["offset"]))
+    assert {key: sorted(value) for key, value in pairs.items()} == {
+        quote_id: _pairs_of(text) for quote_id, text in texts_now.items()
+    }
+    # quote_pair_terms (0008): each pair both ways, by quote only.
+    terms: dict[int, set] = {quote_id: set() for quote_id in texts_now}
+    for row in await empty_db.fetch_all("SELECT doc, term FROM temp.quote_pair_terms_rows"):
+        terms.setdefault(row["doc"], set()).add(row["term"])
+    assert terms == {quote_id: _pair_terms_of(text) for quote_id, text in texts_now.items()}
+    assert texts_now[2] == "now it is new"
+    assert {"i_am", "am.i", "am_bac", "bac.ma"} in terms.values()
 
 
 async def test_short_edge_words_find_the_same_quotes_as_reading_every_quote(empty_db):
