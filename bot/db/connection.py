@@ -19,6 +19,8 @@ import aiosqlite
 log = logging.getLogger(__name__)
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+# Some migrations index every quote again: minutes at a million quotes, before the bot connects.
+MIGRATING = "Applying database migration %s (on a large database this can take a few minutes)"
 
 
 class DatabaseError(Exception):
@@ -113,7 +115,7 @@ async def migrate(conn: aiosqlite.Connection, path: Path | None = None) -> int:
     if path is not None and 0 < current < len(available):
         await backup_before_upgrade(conn, path, current, len(available))
     for version, name, sql in available[current:]:
-        log.info("Applying database migration %s", name)
+        log.info(MIGRATING, name)
         # executescript commits first; BEGIN/COMMIT make each migration all-or-nothing.
         await conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;")
     return len(available)

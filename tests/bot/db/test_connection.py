@@ -1,11 +1,12 @@
 import asyncio
+import logging
 import sqlite3
 
 import pytest
 
 from bot.content import seed_database
 from bot.db import DatabaseError, connection, open_database
-from bot.db.connection import migrations, schema_version
+from bot.db.connection import MIGRATING, migrations, schema_version
 from tests.conftest import SOUL_MATE
 
 
@@ -329,11 +330,14 @@ TWO_QUOTES = """
     ],
 )
 async def test_an_upgrade_indexes_the_pairs_of_the_quotes_already_there(
-    tmp_path, version, table, match, rowids, search
+    tmp_path, caplog, version, table, match, rowids, search
 ):
     from bot.db.quotes import search_quotes
 
-    db = await open_database(database_at_version(tmp_path, version, TWO_QUOTES))
+    with caplog.at_level(logging.INFO, logger="bot.db.connection"):
+        db = await open_database(database_at_version(tmp_path, version, TWO_QUOTES))
+    # Whoever watches a big database's first start after an upgrade is told why it waits.
+    assert MIGRATING % "0008_pair_terms.sql" in caplog.messages
     try:
         assert await schema_version(db.conn) == len(migrations())
         found = await db.fetch_all(f"SELECT rowid FROM {table} WHERE {table} MATCH ?", (match,))
