@@ -66,9 +66,17 @@ _FOLD_PLAIN = str.maketrans(
 )
 
 
+def _is_plain(text: str) -> bool:
+    return text.isascii() or _PLAIN.fullmatch(text) is not None
+
+
+def _plain_words(text: str) -> list[str]:
+    return text.lower().translate(_FOLD_PLAIN).split()
+
+
 def _words(text: str) -> list[str]:
-    if text.isascii() or _PLAIN.fullmatch(text):
-        return text.lower().translate(_FOLD_PLAIN).split()
+    if _is_plain(text):
+        return _plain_words(text)
     folded = _strip_latin_marks(text).casefold().translate(_DROP_APOSTROPHES)
     return "".join(c if c.isalnum() else " " for c in folded).split()
 
@@ -186,7 +194,7 @@ def _folded_with_origins(text: str) -> tuple[str, list[int], list[int]]:
 def _plain_span(text: str, wanted: str) -> tuple[int, int] | None:
     """highlight_span for plain text: its folded text's letters and digits are its own, in order,
     so a place in the one is found in the other by counting."""
-    folded = fold_text(text)
+    folded = " ".join(_plain_words(text))
     at = folded.find(wanted)
     if at < 0:
         return None
@@ -203,7 +211,7 @@ def highlight_span(text: str, query: str) -> tuple[int, int] | None:
     wanted = fold_text(query)
     if not wanted:
         return None
-    if _PLAIN.fullmatch(text):
+    if _is_plain(text):
         return _plain_span(text, wanted)
     folded, starts, ends = _folded_with_origins(text)
     at = folded.find(wanted)
