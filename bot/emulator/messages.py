@@ -31,12 +31,13 @@ FLAG_LOADING = 1 << 7
 FLAG_SUPPRESS_NOTIFICATIONS = 1 << 12
 FLAG_IS_VOICE_MESSAGE = 1 << 13
 FLAG_HAS_SNAPSHOT = 1 << 14
+FLAG_IS_COMPONENTS_V2 = 1 << 15
+
 # What a forward's message snapshot keeps of the forwarded message (the reference lists them).
 SNAPSHOT_FIELDS = (
     "type", "content", "embeds", "attachments", "timestamp", "edited_timestamp", "flags",
     "mentions", "mention_roles", "stickers", "sticker_items", "components",
 )  # fmt: skip
-FLAG_IS_COMPONENTS_V2 = 1 << 15
 
 TYPE_DEFAULT = 0
 TYPE_REPLY = 19
