@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from bench.generate import CACHE, ensure_database
-from bench.inprocess import measure
+from bench.inprocess import measure, median_search_work
 from bench.inputs import draw_inputs
 from bench.report import ROOT, SEARCH_P99_MS, code_fingerprint, machine, render, size_label
-from bench.scenarios import Effort, floor_bot, floor_jobs, run_size
+from bench.scenarios import Effort, floor_bot, run_size
 from bot.emulator import Emulator, default_world
 
 SIZES = (100_000, 1_000_000)
@@ -71,14 +71,14 @@ async def run(sizes: list[int], effort: Effort, in_process_runs: int) -> dict[st
         Emulator(default_world("Ping Bot")) as floor_emu,
         floor_bot(floor_emu, log_dir) as floor_process,
     ):
-        floor = floor_jobs(floor_emu)
         # Size by size, smallest first, everything about one size before the next: reading a
         # large database's whole file (its quick_check) slows this machine for a while after.
         for size in sizes:
             progress(f"Round trips: kdrama-bot at {size_label(size)} quotes, with the /ping floor")
             starts = effort.starts if size == sizes[-1] else 1
+            work_ms = await median_search_work(databases[size], inputs[size])
             results["runs"][size] = await run_size(
-                emu, databases[size], inputs[size], log_dir, effort, starts, floor
+                emu, databases[size], inputs[size], log_dir, effort, starts, floor_emu, work_ms
             )
             progress(f"In-process timings at {size_label(size)} quotes")
             results["runs"][size]["inprocess"] = await measure(

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.inputs import NO_MATCH, Inputs
-from bench.stats import Job, interleaved
+from bench.stats import Job, interleaved, mixed_percentile
 from bot.db import Database, open_database
 from bot.db.connection import check_file_now
 from bot.db.people import find_by_name, get_character, get_person, nearest_names, search_names
@@ -150,6 +150,27 @@ async def measure(
                 row["evidence"] = await explain(db, path, work[case], value)
             results.append(row)
         return results
+    finally:
+        await db.close()
+
+
+async def median_search_work(path: Path, inputs: Inputs) -> float:
+    """`search_quotes`' own work at the median over the input mix, each kind weighing the same,
+    with every input met once, as the bot meets them in the search rounds: how much CPU work
+    `/work-ping` does there."""
+    db = await open_database(path)
+    try:
+        search = cases(db)["search_quotes"]
+        groups = []
+        for values in inputs.quotes.values():
+            await search(values[0])  # warm the page cache and the statement cache
+            times = []
+            for value in values:
+                started = time.perf_counter()
+                await search(value)
+                times.append((time.perf_counter() - started) * 1000)
+            groups.append(times)
+        return round(mixed_percentile(groups, 0.5), 3)
     finally:
         await db.close()
 

@@ -3,6 +3,8 @@
 It does what every command of kdrama-bot also does (discord.py parses INTERACTION_CREATE, runs
 the command, POSTs the callback) and nothing else: no database, no embeds. `bench.scenarios`
 runs it as its own process against the emulator, like the real bot, and times it the same way.
+`/work-ping ms:` answers the same after a fixed amount of CPU work: what the machine does to a
+round trip that includes that much work, whoever's it is.
 
     DISCORD_TOKEN=… DISCORD_API_BASE=… DISCORD_GATEWAY_URL=… python -m bench.ping_bot
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import time
 
 import discord
 import yarl
@@ -21,6 +24,29 @@ FILLER = (
     "A reply about as long as a kdrama-bot card, so that only the shape of the answer differs "
     "from /ping: an embed with a title, a description and three fields."
 )
+
+# Iterations of `spin` timed to calibrate it: a few milliseconds' worth.
+CALIBRATION_ITERATIONS = 100_000
+
+
+def spin(iterations: int) -> int:
+    """Work for the CPU alone: no I/O, and nothing kept."""
+    total = 0
+    for number in range(iterations):
+        total += number
+    return total
+
+
+def iterations_per_ms(trials: int = 9) -> float:
+    """How many iterations of `spin` take a millisecond here. The fastest of several trials, so
+    that a pause in one of them (another process, the hypervisor) is not built into the amount:
+    the work then meets such pauses as any command's work does."""
+    fastest = float("inf")
+    for _ in range(trials):
+        started = time.perf_counter()
+        spin(CALIBRATION_ITERATIONS)
+        fastest = min(fastest, time.perf_counter() - started)
+    return CALIBRATION_ITERATIONS / (fastest * 1000)
 
 
 class PingBot(discord.Client):
@@ -42,6 +68,16 @@ class PingBot(discord.Client):
             for name in ("First", "Second", "Third"):
                 embed.add_field(name=name, value=FILLER[:120], inline=False)
             await interaction.response.send_message(embed=embed)
+
+        # The same as /ping, after `ms` milliseconds of CPU work (a fixed amount, measured once).
+        @self.tree.command(name="work-ping", description="Reply pong after some CPU work")
+        async def work_ping(
+            interaction: discord.Interaction, ms: app_commands.Range[float, 0.0, 1000.0]
+        ) -> None:
+            spin(round(ms * self.iterations_per_ms))
+            await interaction.response.send_message("pong")
+
+        self.iterations_per_ms = iterations_per_ms()
 
     async def setup_hook(self) -> None:
         await self.tree.sync()

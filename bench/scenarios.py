@@ -38,8 +38,8 @@ AUTOCOMPLETES = (
     ("quote random", "person", "names"),
 )
 DID_YOU_MEAN = "/who name (nothing matches: did you mean)"
-# `bench/ping_bot.py`: "pong" as text, and as an embed.
-FLOOR_COMMANDS = ("ping", "embed-ping")
+# `bench/ping_bot.py`: "pong" as text, as an embed, and after some CPU work.
+FLOOR_COMMANDS = ("ping", "embed-ping", "work-ping")
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,17 +189,21 @@ async def floor_bot(emu: Emulator, log_dir: Path) -> AsyncIterator[BotProcess]:
 FLOOR_WAKE, KDRAMA_BOT_WAKE = "floor: wake", "kdrama-bot: wake"
 
 
-def _slash_job(emu: Emulator, command: str) -> Job:
+def _slash_job(emu: Emulator, command: str, options: dict[str, Any] | None = None) -> Job:
     async def run(_: str) -> float | None:
-        return await slash_ms(emu, command, {})
+        return await slash_ms(emu, command, options or {})
 
     return Job(run, [""])
 
 
-def floor_jobs(emu: Emulator) -> dict[str, Job]:
+def floor_jobs(emu: Emulator, work_ms: float | None = None) -> dict[str, Job]:
     """The floor's commands, to time in the same rounds as the bot's, so the machine's other
-    work falls on both alike; after FLOOR_WAKE."""
-    return {FLOOR_WAKE: _slash_job(emu, "ping")} | {c: _slash_job(emu, c) for c in FLOOR_COMMANDS}
+    work falls on both alike; after FLOOR_WAKE. `/ping`, and `/embed-ping`; or, given
+    `work_ms`, `/work-ping` with that much CPU work."""
+    jobs = {FLOOR_WAKE: _slash_job(emu, "ping"), "ping": _slash_job(emu, "ping")}
+    if work_ms is None:
+        return jobs | {"embed-ping": _slash_job(emu, "embed-ping")}
+    return jobs | {"work-ping": _slash_job(emu, "work-ping", {"ms": work_ms})}
 
 
 def _timed(jobs: dict[str, Job]) -> list[str]:
@@ -320,10 +324,11 @@ async def run_size(
     log_dir: Path,
     effort: Effort,
     starts: int,
-    floor: dict[str, Job],
+    floor_emu: Emulator,
+    work_ms: float,
 ) -> dict[str, Any]:
-    """Start the bot (`starts` times, timing each), then every scenario with the `floor` jobs
-    in its rounds, then its memory."""
+    """Start the bot (`starts` times, timing each), then every scenario with the floor's jobs
+    in its rounds (`/work-ping` doing `work_ms` of work in the search rounds), then its memory."""
     startups = []
     for attempt in range(starts):
         process, startup = await start_kdrama_bot(emu, database, log_dir)
@@ -331,13 +336,16 @@ async def run_size(
         if attempt < starts - 1:
             await process.stop()
     try:
-        reads, reads_floor = await read_commands(emu, inputs, effort, floor)
-        search_rows, searches_floor = await searches(emu, inputs, effort, floor)
+        reads, reads_floor = await read_commands(emu, inputs, effort, floor_jobs(floor_emu))
+        search_rows, searches_floor = await searches(
+            emu, inputs, effort, floor_jobs(floor_emu, work_ms)
+        )
         result = {
             "startups": startups,
             "reads": reads,
             "searches": search_rows,
             "floor": {"reads": reads_floor, "searches": searches_floor},
+            "work_ms": work_ms,
             "memory": process.memory_mb(),
         }
     finally:

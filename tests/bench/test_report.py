@@ -53,3 +53,57 @@ def test_each_size_is_compared_with_the_floor_timed_in_its_own_rounds():
     rows = report._reads(results, [100_000, 1_000_000])
     assert "| `/ping` (the floor) | 1.00 / 5.00 | 1.0 | – | 2.00 / 5.00 | 1.0 | – |" in rows
     assert "| `/who` | 1.40 / 9.00 | 1.4 | – | 2.20 / 9.00 | 1.1 | – |" in rows
+
+
+def _search_run(search_p99: float, work_ping_p99: float) -> dict:
+    samples = [2.0] * 98 + [search_p99] * 2
+    return {
+        "searches": [
+            {
+                "command": "/quote search text",
+                "class": "phrase",
+                "samples": samples,
+                **_timing(2.0, search_p99),
+            },
+        ],
+        "floor": {
+            "searches": {
+                "ping": _timing(1.5, 2.5),
+                "work-ping": _timing(2.8, work_ping_p99),
+            }
+        },
+        "work_ms": 1.25,
+        "inprocess": [],
+    }
+
+
+def test_a_missed_round_trip_is_set_beside_a_bare_bot_doing_as_much_work():
+    target = report._round_trip_target(_search_run(search_p99=7.0, work_ping_p99=6.5))
+    assert not target.met
+    assert target.why[0] == "/quote search text: p99 7.00 ms; slowest inputs: phrase 7.00 ms"
+    assert target.why[-1] == (
+        "the same bare bot's `/work-ping`, which first does 1.25 ms of CPU work (as long as a "
+        "median search's own work: `search_quotes` p50, each input met once), took p50 2.80 ms "
+        "and p99 6.50 ms: on this machine, in this run, a bot that works as long as a median "
+        "search misses it too"
+    )
+    # When the bare bot meets the target, the miss is the bot's own.
+    target = report._round_trip_target(_search_run(search_p99=7.0, work_ping_p99=4.0))
+    assert target.why[-1].endswith("a bot that works as long as a median search meets it")
+
+
+def test_a_met_round_trip_needs_no_why():
+    target = report._round_trip_target(_search_run(search_p99=4.9, work_ping_p99=6.5))
+    assert target.met
+    assert target.why == []
+
+
+def test_the_search_table_shows_the_floor_and_the_work_it_was_given():
+    run = _search_run(search_p99=7.0, work_ping_p99=6.5)
+    results = {"runs": {100_000: run}}
+    rows = report._searches(results, [100_000])
+    assert "| `/ping` (the floor) | – | 1.50 / 2.50 | – |" in rows
+    assert (
+        "| `/work-ping` (the floor, after CPU work as long as a median search's) | – "
+        "| 2.80 / 6.50 | 1.25 (fixed) |" in rows
+    )
