@@ -327,6 +327,8 @@ TWO_QUOTES = """
         (5, "quote_pairs", 'forward : ("the_you")', [1], "my the you"),
         # 0008: the pairs by quote, for the prefixes ("the_y"*, and "the.ym"*).
         (7, "quote_pair_terms", '"the.ym"*', [1, 2], "my the y"),
+        # 0009: quote_pairs made again, forward only.
+        (8, "quote_pairs", 'forward : ("the_you")', [1], "my the you"),
     ],
 )
 async def test_an_upgrade_indexes_the_pairs_of_the_quotes_already_there(
@@ -337,12 +339,16 @@ async def test_an_upgrade_indexes_the_pairs_of_the_quotes_already_there(
     with caplog.at_level(logging.INFO, logger="bot.db.connection"):
         db = await open_database(database_at_version(tmp_path, version, TWO_QUOTES))
     # Whoever watches a big database's first start after an upgrade is told why it waits.
-    assert MIGRATING % "0008_pair_terms.sql" in caplog.messages
+    assert MIGRATING % migrations()[-1][1] in caplog.messages
     try:
         assert await schema_version(db.conn) == len(migrations())
         found = await db.fetch_all(f"SELECT rowid FROM {table} WHERE {table} MATCH ?", (match,))
         assert [row[0] for row in found] == rowids
         texts = [quote.text for quote in (await search_quotes(db, search))[0]]
         assert texts == ["Army, the young ones!"]
+        columns = await db.conn.execute_fetchall(
+            "SELECT name FROM pragma_table_info(?)", ("quote_pairs",)
+        )
+        assert [row[0] for row in columns] == ["forward"]
     finally:
         await db.close()

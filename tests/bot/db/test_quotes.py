@@ -240,13 +240,10 @@ async def _insert_quotes(db, texts: list[str]) -> None:
 
 
 def _pairs_of(text: str) -> list[tuple[str, str, int]]:
-    """What migration 0006 indexes for a folded text, worked out here independently."""
-    words = text.split(" ")
-    neighbours = list(itertools.pairwise(words))
-    return sorted(
-        [(f"{a[-3:]}_{b[:3]}", "forward", i) for i, (a, b) in enumerate(neighbours)]
-        + [(f"{b[:3]}_{a[-3:][::-1]}", "backward", i) for i, (a, b) in enumerate(neighbours)]
-    )
+    """What quote_pairs holds for a folded text (0006, forward only since 0009), worked out
+    here independently."""
+    neighbours = itertools.pairwise(text.split(" "))
+    return sorted((f"{a[-3:]}_{b[:3]}", "forward", i) for i, (a, b) in enumerate(neighbours))
 
 
 def _pair_terms_of(text: str) -> set[str]:
@@ -275,7 +272,7 @@ async def test_the_pairs_indexes_hold_each_quotes_pairs_through_every_change(emp
         row["id"]: row["search_text"]
         for row in await empty_db.fetch_all("SELECT id, search_text FROM quotes")
     }
-    # quote_pairs (0006): each pair with its direction and place.
+    # quote_pairs (0006, 0009): each pair forward, in its place.
     pairs: dict[int, list] = {quote_id: [] for quote_id in texts_now}
     for row in await empty_db.fetch_all("SELECT doc, term, col, offset FROM temp.quote_pairs_rows"):
         pairs.setdefault(row["doc"], []).append((row["term"], row["col"], row["offset"]))
