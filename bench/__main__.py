@@ -24,7 +24,15 @@ from typing import Any
 from bench.generate import CACHE, ensure_database
 from bench.inprocess import measure, median_search_work
 from bench.inputs import draw_inputs
-from bench.report import ROOT, SEARCH_P99_MS, code_fingerprint, machine, render, size_label
+from bench.report import (
+    ROOT,
+    SEARCH_P99_MS,
+    code_fingerprint,
+    cpu_seconds,
+    machine,
+    render,
+    size_label,
+)
 from bench.scenarios import Effort, floor_bot, run_size
 from bot.emulator import Emulator, default_world
 
@@ -41,6 +49,7 @@ def progress(message: str) -> None:
 
 async def run(sizes: list[int], effort: Effort, in_process_runs: int) -> dict[str, Any]:
     started = time.perf_counter()
+    cpu_before = cpu_seconds()
     code = code_fingerprint()
     results: dict[str, Any] = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -95,6 +104,7 @@ async def run(sizes: list[int], effort: Effort, in_process_runs: int) -> dict[st
     if results["code_changed"]:
         progress("The code in bot/ or cogs/ changed during the run: run it again.")
     results["load_after"] = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    results["cpu"] = [cpu_before, cpu_seconds()]
     return results
 
 

@@ -79,6 +79,28 @@ def machine() -> dict[str, str]:
     }
 
 
+def cpu_seconds() -> dict[str, float]:
+    """The machine's CPU time so far, from /proc/stat (all CPUs together): in use, idle, and
+    stolen (taken by the hypervisor while this machine had work to run)."""
+    with open("/proc/stat") as stat:
+        fields = [int(value) for value in stat.readline().split()[1:]]
+    user, nice, system, idle, iowait, irq, softirq, steal = (fields + [0] * 8)[:8]
+    tick = os.sysconf("SC_CLK_TCK")
+    return {
+        "busy": (user + nice + system + irq + softirq) / tick,
+        "idle": (idle + iowait) / tick,
+        "steal": steal / tick,
+    }
+
+
+def stolen(before: dict[str, float], after: dict[str, float]) -> str:
+    """What the hypervisor took between two `cpu_seconds`, said for the document."""
+    busy, steal = (after[key] - before[key] for key in ("busy", "steal"))
+    if busy + steal <= 0:
+        return "unknown"
+    return f"{steal:.1f} s, {steal / (busy + steal):.1%} of the CPU time this machine had work for"
+
+
 def code_fingerprint() -> str:
     """A hash of the product's code (bot/ and cogs/), to notice when it changes during a run."""
     digest = hashlib.sha256()
@@ -385,6 +407,11 @@ def render(results: dict[str, Any]) -> str:
         f"- **Load average** (1, 5, 15 minutes) when the run started: {m['load']}; when it "
         f"ended: {results['load_after']}. Other work on the machine shows up as noise, mostly "
         "in the p99s.",
+        *(
+            [f"- **Stolen by the hypervisor** during the run: {stolen(*results['cpu'])}."]
+            if "cpu" in results
+            else []
+        ),
         "",
         *(
             [
