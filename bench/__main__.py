@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.generate import CACHE, ensure_database
-from bench.inprocess import measure, median_search_work
+from bench.inprocess import measure
 from bench.inputs import draw_inputs
 from bench.report import (
     ROOT,
@@ -85,9 +85,8 @@ async def run(sizes: list[int], effort: Effort, in_process_runs: int) -> dict[st
         for size in sizes:
             progress(f"Round trips: kdrama-bot at {size_label(size)} quotes, with the /ping floor")
             starts = effort.starts if size == sizes[-1] else 1
-            work_ms = await median_search_work(databases[size], inputs[size])
             results["runs"][size] = await run_size(
-                emu, databases[size], inputs[size], log_dir, effort, starts, floor_emu, work_ms
+                emu, databases[size], inputs[size], log_dir, effort, starts, floor_emu
             )
             progress(f"In-process timings at {size_label(size)} quotes")
             results["runs"][size]["inprocess"] = await measure(

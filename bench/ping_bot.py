@@ -3,8 +3,8 @@
 It does what every command of kdrama-bot also does (discord.py parses INTERACTION_CREATE, runs
 the command, POSTs the callback) and nothing else: no database, no embeds. `bench.scenarios`
 runs it as its own process against the emulator, like the real bot, and times it the same way.
-`/work-ping ms:` answers the same after a fixed amount of CPU work: what the machine does to a
-round trip that includes that much work, whoever's it is.
+`/work-ping iterations:` answers the same after a fixed amount of CPU work (`spin`): what the
+machine does to a round trip that includes that much work, whoever's it is.
 
     DISCORD_TOKEN=… DISCORD_API_BASE=… DISCORD_GATEWAY_URL=… python -m bench.ping_bot
 """
@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import statistics
 import time
 
 import discord
@@ -37,16 +38,18 @@ def spin(iterations: int) -> int:
     return total
 
 
-def iterations_per_ms(trials: int = 9) -> float:
-    """How many iterations of `spin` take a millisecond here. The fastest of several trials, so
-    that a pause in one of them (another process, the hypervisor) is not built into the amount:
-    the work then meets such pauses as any command's work does."""
-    fastest = float("inf")
-    for _ in range(trials):
+def iterations_per_ms(trials: int = 9, warm_up: int = 5) -> float:
+    """How many iterations of `spin` take a millisecond here and now, run back to back: the
+    median of several trials, after a few untimed ones (the first runs take up to twice as long
+    while the interpreter and the CPU warm up). The machine's speed drifts by a third from one
+    minute to the next, so the benchmark measures this beside the work it stands for."""
+    times = []
+    for trial in range(warm_up + trials):
         started = time.perf_counter()
         spin(CALIBRATION_ITERATIONS)
-        fastest = min(fastest, time.perf_counter() - started)
-    return CALIBRATION_ITERATIONS / (fastest * 1000)
+        if trial >= warm_up:
+            times.append(time.perf_counter() - started)
+    return CALIBRATION_ITERATIONS / (statistics.median(times) * 1000)
 
 
 class PingBot(discord.Client):
@@ -69,15 +72,13 @@ class PingBot(discord.Client):
                 embed.add_field(name=name, value=FILLER[:120], inline=False)
             await interaction.response.send_message(embed=embed)
 
-        # The same as /ping, after `ms` milliseconds of CPU work (a fixed amount, measured once).
+        # The same as /ping, after a fixed amount of CPU work.
         @self.tree.command(name="work-ping", description="Reply pong after some CPU work")
         async def work_ping(
-            interaction: discord.Interaction, ms: app_commands.Range[float, 0.0, 1000.0]
+            interaction: discord.Interaction, iterations: app_commands.Range[int, 0, 10**9]
         ) -> None:
-            spin(round(ms * self.iterations_per_ms))
+            spin(iterations)
             await interaction.response.send_message("pong")
-
-        self.iterations_per_ms = iterations_per_ms()
 
     async def setup_hook(self) -> None:
         await self.tree.sync()

@@ -531,7 +531,7 @@ def _searches(results: dict[str, Any], sizes: list[int]) -> list[str]:
         "function the bot runs for it timed in-process. *all inputs* merges every kind, each "
         "weighing the same. The floor bot's `/ping` and `/work-ping` are timed in the same "
         "rounds. `/work-ping` answers as `/ping` does after a fixed amount of CPU work (a "
-        "loop, calibrated when the floor bot starts), as long as `search_quotes` takes at the "
+        "loop, timed just before the rounds), as long as `search_quotes` takes at the "
         "median, each input met once: what the machine does to a round trip with that much "
         "work in it, whoever's work it is.",
         [
@@ -778,8 +778,9 @@ def _method(results: dict[str, Any]) -> list[str]:
         "- Inputs come from the generated content with a fixed seed (`bench/inputs.py`): "
         "empty, one or two characters, Latin prefixes and substrings, Hangul, kanji and kana, "
         "common words, phrases, and input that matches nothing.",
-        "- Before each size's round trips, `search_quotes` runs once on each search input, "
-        "in the benchmark's process, to set how long `/work-ping` works there.",
+        "- Just before each size's search rounds, the benchmark's process runs `search_quotes` "
+        "once on each search input, then times `/work-ping`'s loop, to give it as much work as "
+        "the median search (the machine's speed drifts by a third from one minute to the next).",
         "- In-process timings, after each size's round trips, open the same database with "
         "`bot.db.open_database` and await the bot's query functions (`bench/inprocess.py`), "
         "interleaved too, up to "

@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.inprocess import median_search_work
 from bench.inputs import NO_MATCH, Inputs
+from bench.ping_bot import iterations_per_ms
 from bench.stats import Job, K, interleaved
 from bot.emulator import Emulator, EmulatorError, EmulatorTimeout
 from bot.sync import SYNC_HASH_KEY
@@ -196,14 +198,14 @@ def _slash_job(emu: Emulator, command: str, options: dict[str, Any] | None = Non
     return Job(run, [""])
 
 
-def floor_jobs(emu: Emulator, work_ms: float | None = None) -> dict[str, Job]:
+def floor_jobs(emu: Emulator, work: int | None = None) -> dict[str, Job]:
     """The floor's commands, to time in the same rounds as the bot's, so the machine's other
-    work falls on both alike; after FLOOR_WAKE. `/ping`, and `/embed-ping`; or, given
-    `work_ms`, `/work-ping` with that much CPU work."""
+    work falls on both alike; after FLOOR_WAKE. `/ping`, and `/embed-ping`; or, given `work`
+    (iterations of `bench.ping_bot.spin`), `/work-ping` with that much CPU work."""
     jobs = {FLOOR_WAKE: _slash_job(emu, "ping"), "ping": _slash_job(emu, "ping")}
-    if work_ms is None:
+    if work is None:
         return jobs | {"embed-ping": _slash_job(emu, "embed-ping")}
-    return jobs | {"work-ping": _slash_job(emu, "work-ping", {"ms": work_ms})}
+    return jobs | {"work-ping": _slash_job(emu, "work-ping", {"iterations": work})}
 
 
 def _timed(jobs: dict[str, Job]) -> list[str]:
@@ -325,10 +327,11 @@ async def run_size(
     effort: Effort,
     starts: int,
     floor_emu: Emulator,
-    work_ms: float,
 ) -> dict[str, Any]:
     """Start the bot (`starts` times, timing each), then every scenario with the floor's jobs
-    in its rounds (`/work-ping` doing `work_ms` of work in the search rounds), then its memory."""
+    in its rounds, then its memory. In the search rounds `/work-ping` works as long as
+    `search_quotes` at the median, both timed in this process just before them: the machine's
+    speed drifts from one minute to the next."""
     startups = []
     for attempt in range(starts):
         process, startup = await start_kdrama_bot(emu, database, log_dir)
@@ -337,8 +340,10 @@ async def run_size(
             await process.stop()
     try:
         reads, reads_floor = await read_commands(emu, inputs, effort, floor_jobs(floor_emu))
+        work_ms = await median_search_work(database, inputs)
+        work = round(work_ms * iterations_per_ms())
         search_rows, searches_floor = await searches(
-            emu, inputs, effort, floor_jobs(floor_emu, work_ms)
+            emu, inputs, effort, floor_jobs(floor_emu, work)
         )
         result = {
             "startups": startups,
