@@ -99,7 +99,7 @@ def run_or_sandbox(settings: Settings, no_sandbox: bool) -> int:
         file_check = start_file_check(settings.database_path)
         from bot import app
 
-        app.run(settings, file_check)
+        asyncio.run(app.run_bot(settings, file_check))
         return EXIT_OK
     if no_sandbox or not stdin_may_be_a_person():
         raise SettingsError(MISSING_TOKEN_HELP)

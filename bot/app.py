@@ -10,7 +10,7 @@ import concurrent.futures
 import gc
 import logging
 import signal
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import aiohttp
@@ -38,7 +38,6 @@ log = logging.getLogger("bot")
 
 INVITE_NEEDS_TOKEN = "kdrama-bot invite needs the bot's token, to look up its application id."
 INVITE_LOG = "Add the bot to a server with this link: %s"
-EVENT_LOOP_LOG = "Running on %s's event loop"
 STOPPING = "Received %s: finishing the answers in progress, then stopping"
 STOPPED = "Stopped cleanly"
 # How long answers that are in progress at a SIGTERM may take to finish.
@@ -118,25 +117,6 @@ async def logged_in_bot(
         if check_task is not None and not check_task.done():
             check_task.cancel()
         await db.close()
-
-
-def event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
-    """uvloop's event loop where it is installed (every platform but Windows), else None:
-    asyncio's own. It reads and writes the gateway's and the REST API's sockets with less Python
-    in the way, which every interaction pays for twice."""
-    try:
-        import uvloop
-    except ImportError:
-        return None
-    return uvloop.new_event_loop
-
-
-def run(settings: Settings, file_check: concurrent.futures.Future[None] | None = None) -> None:
-    """Run the bot until it stops, on the event loop of `event_loop_factory`."""
-    factory = event_loop_factory()
-    log.debug(EVENT_LOOP_LOG, "asyncio" if factory is None else "uvloop")
-    with asyncio.Runner(loop_factory=factory) as runner:
-        runner.run(run_bot(settings, file_check))
 
 
 async def run_bot(

@@ -1,22 +1,12 @@
-"""Running the bot: its event loop, and stopping it (the gateway read ends before the client
-closes)."""
+"""Stopping the running bot: the gateway read ends before the client closes."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import signal
-import sys
 
-import uvloop
-
-from bot.app import event_loop_factory, stop_gracefully
-
-
-def test_the_bot_runs_on_uvloop_where_it_is_installed(monkeypatch):
-    assert event_loop_factory() is uvloop.new_event_loop
-    monkeypatch.setitem(sys.modules, "uvloop", None)  # as on Windows, where it has no build
-    assert event_loop_factory() is None
+from bot.app import stop_gracefully
 
 
 class ClosingBot:

@@ -89,7 +89,6 @@ async def test_the_bot_process_answers_commands_and_stops_cleanly(emu, tmp_path)
     assert process.code == 0, log
     assert "Seeded a new database: 1 show, 4 people, 2 characters, 9 quotes" in log
     assert "Synced 6 slash commands" in log
-    assert "Running on uvloop's event loop" in log
     assert emu.token not in log and emu.token not in stdout.decode()
     assert "Traceback" not in log
     with sqlite3.connect(tmp_path / "kdrama.db") as conn:
