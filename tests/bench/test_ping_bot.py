@@ -1,0 +1,20 @@
+"""The floor bot, as the benchmark runs it: its own process, against the emulator."""
+
+from bench.ping_bot import iterations_per_ms, spin
+from bench.scenarios import floor_bot, floor_jobs
+from bot.emulator import Emulator, default_world
+
+
+def test_spin_does_the_work_it_is_given():
+    assert spin(10) == sum(range(10))
+    assert iterations_per_ms(trials=3, warm_up=1) > 0
+
+
+async def test_the_floor_answers_ping_and_work_ping_with_pong(tmp_path):
+    async with Emulator(default_world("Ping Bot")) as emu, floor_bot(emu, tmp_path):
+        for command, options in (("ping", {}), ("work-ping", {"iterations": 1000})):
+            reply = await (await emu.slash(emu.member, command, options)).message(10)
+            assert reply.content == "pong"
+        # The search rounds time /work-ping; the read rounds /embed-ping.
+        assert set(floor_jobs(emu, work=1000)) == {"floor: wake", "ping", "work-ping"}
+        assert set(floor_jobs(emu)) == {"floor: wake", "ping", "embed-ping"}
