@@ -80,17 +80,13 @@ def machine() -> dict[str, str]:
 
 
 def cpu_seconds() -> dict[str, float]:
-    """The machine's CPU time so far, from /proc/stat (all CPUs together): in use, idle, and
-    stolen (taken by the hypervisor while this machine had work to run)."""
+    """The machine's CPU time so far, from /proc/stat (all CPUs together): in use, and stolen
+    (taken by the hypervisor while this machine had work to run)."""
     with open("/proc/stat") as stat:
         fields = [int(value) for value in stat.readline().split()[1:]]
-    user, nice, system, idle, iowait, irq, softirq, steal = (fields + [0] * 8)[:8]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (fields + [0] * 8)[:8]
     tick = os.sysconf("SC_CLK_TCK")
-    return {
-        "busy": (user + nice + system + irq + softirq) / tick,
-        "idle": (idle + iowait) / tick,
-        "steal": steal / tick,
-    }
+    return {"busy": (user + nice + system + irq + softirq) / tick, "steal": steal / tick}
 
 
 def stolen(before: dict[str, float], after: dict[str, float]) -> str:
