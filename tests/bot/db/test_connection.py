@@ -302,9 +302,13 @@ async def test_upgrading_to_version_5_indexes_the_short_pieces_already_there(tmp
         await db.close()
 
 
-async def test_telling_the_data_version_is_never_stopped_by_an_earlier_reads_budget(db):
+async def test_telling_the_data_version_is_never_stopped_by_an_earlier_reads_budget(
+    db, monkeypatch
+):
     # SQLite counts a statement's steps across its runs, so the budget check also comes up
-    # while the data version is read, long after the last read's budget ran out.
+    # while the data version is read, long after the last read's budget ran out. A budget this
+    # long is never spent by one PRAGMA, even on a machine busy enough to pause the process.
+    monkeypatch.setattr(connection, "INLINE_READ_BUDGET", 0.1)
     await db.fetch_one("SELECT 1")
     await asyncio.sleep(2 * connection.INLINE_READ_BUDGET)
     versions = {db.data_version() for _ in range(3 * connection._BUDGET_CHECK_STEPS)}
