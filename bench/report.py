@@ -420,8 +420,9 @@ def render(results: dict[str, Any]) -> str:
         ),
         *_errors_banner(results, sizes),
         "Times are milliseconds unless marked; *p50 / p99* are the median and the 99th "
-        "percentile (nearest rank). *Round trip* is timed by the emulator, from dispatching "
-        "INTERACTION_CREATE to receiving the bot's interaction callback. *Own work* is the same "
+        "percentile (nearest rank). *Round trip* is timed by the emulator, from writing "
+        "INTERACTION_CREATE to the bot's socket to receiving the bot's interaction callback. "
+        "*Own work* is the same "
         "database functions timed inside one process, without Discord.",
         "",
         f"## Targets (issue #4), at {size_label(size)} quotes",
@@ -759,7 +760,8 @@ def _method(results: dict[str, Any]) -> list[str]:
         "once per size, with `DATABASE_PATH` pointing at the cached database "
         f"({effort['starts']} starts at the largest size, each timed).",
         "- A member's interactions are sent one at a time; each is timed by the emulator "
-        "from INTERACTION_CREATE to the arrival of the callback request. The measurements of "
+        "from writing INTERACTION_CREATE to the socket (after encoding and compressing it, which "
+        "is the emulator's work) to the arrival of the callback request. The measurements of "
         "one table, and the floor's `/ping` and `/embed-ping` (`/work-ping` in the search "
         "rounds), are interleaved (one run of "
         "each per round), so that other work on the machine falls on all of them alike. Each "

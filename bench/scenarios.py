@@ -1,10 +1,10 @@
 """Round trips through the emulator, with the real bot process and the `/ping` floor.
 
-Each interaction is timed by the emulator's own clock: from the moment it dispatches
-INTERACTION_CREATE (`Interaction.created_at`) to the moment the bot's callback request reaches
-it (the request's recorded `time`), so the time covers the gateway, discord.py, the bot's work
-and the REST call, and nothing of the benchmark's own waiting. Runs go one at a time, on
-127.0.0.1.
+Each interaction is timed by the emulator's own clock: from the moment its gateway writes
+INTERACTION_CREATE to the bot's socket (the frame's recorded `time`) to the moment the bot's
+callback request reaches it (the request's recorded `time`), so the time covers the gateway,
+discord.py, the bot's work and the REST call, and nothing of the benchmark's own waiting.
+Runs go one at a time, on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -124,18 +124,31 @@ def bot_environment(emu: Emulator, **settings: str) -> dict[str, str]:
 
 
 def _latency(emu: Emulator, interaction_id: int) -> float | None:
-    """From dispatching INTERACTION_CREATE to the arrival of the bot's callback request.
+    """From writing INTERACTION_CREATE to the bot's socket to the arrival of its callback request.
 
-    The arrival, not the end of the emulator's handling, so checking the reply's embeds (more
-    work for an embed than for "pong") is not counted against the bot.
+    From the write, not from the interaction's creation, so the emulator's encoding and
+    compressing of the event is not counted against the bot; to the arrival, not the end of the
+    emulator's handling, so checking the reply's embeds (more work for an embed than for "pong")
+    is not either.
     """
     interaction = emu.interactions[interaction_id]
     if interaction.callback_at is None:
         return None
+    sent = _sent_at(emu, interaction_id) or interaction.created_at
     for request in reversed(emu.requests):
         if request.route == CALLBACK_ROUTE and interaction.token in request.path:
-            return (request.time - interaction.created_at) * 1000
-    return (interaction.callback_at - interaction.created_at) * 1000
+            return (request.time - sent) * 1000
+    return (interaction.callback_at - sent) * 1000
+
+
+def _sent_at(emu: Emulator, interaction_id: int) -> float | None:
+    """When the gateway wrote the interaction's INTERACTION_CREATE (the newest frames first)."""
+    wanted = str(interaction_id)
+    for frame in reversed(emu.gateway_frames):
+        dispatched = frame.t == "INTERACTION_CREATE" and frame.direction == "send"
+        if dispatched and frame.d["id"] == wanted:
+            return frame.time
+    return None
 
 
 async def slash_ms(emu: Emulator, command: str, options: dict[str, Any]) -> float | None:

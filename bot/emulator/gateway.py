@@ -401,7 +401,6 @@ class Gateway:
     async def _send(self, conn: Connection, payload: dict[str, Any]) -> None:
         if conn.ws.closed:
             return
-        self._record("send", conn, payload)
         text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
         async with conn.lock:  # the compressor's stream must not interleave frames
             try:
@@ -409,8 +408,11 @@ class Gateway:
                     data = conn.compressor.compress(text.encode()) + conn.compressor.flush(
                         zlib.Z_SYNC_FLUSH
                     )
+                    # Recorded as it goes on the wire: in the order sent, at the time sent.
+                    self._record("send", conn, payload)
                     await conn.ws.send_bytes(data)
                 else:
+                    self._record("send", conn, payload)
                     await conn.ws.send_str(text)
             except (ConnectionError, RuntimeError):
                 pass  # the bot went away; the session keeps the event for RESUME

@@ -1,7 +1,9 @@
 """The floor bot, as the benchmark runs it: its own process, against the emulator."""
 
+import pytest
+
 from bench.ping_bot import iterations_per_ms, spin
-from bench.scenarios import floor_bot, floor_jobs
+from bench.scenarios import CALLBACK_ROUTE, floor_bot, floor_jobs, slash_ms
 from bot.emulator import Emulator, default_world
 
 
@@ -18,3 +20,14 @@ async def test_the_floor_answers_ping_and_work_ping_with_pong(tmp_path):
         # The search rounds time /work-ping; the read rounds /embed-ping.
         assert set(floor_jobs(emu, work=1000)) == {"floor: wake", "ping", "work-ping"}
         assert set(floor_jobs(emu)) == {"floor: wake", "ping", "embed-ping"}
+
+
+async def test_a_round_trip_is_timed_from_the_write_of_interaction_create(tmp_path):
+    async with Emulator(default_world("Ping Bot")) as emu, floor_bot(emu, tmp_path):
+        latency = await slash_ms(emu, "ping", {})
+        (interaction,) = emu.interactions.values()
+        (sent,) = [f for f in emu.gateway_frames if f.t == "INTERACTION_CREATE"]
+        (callback,) = [r for r in emu.requests if r.route == CALLBACK_ROUTE]
+        # The frame is recorded as it is written, after the emulator encoded it.
+        assert interaction.created_at < sent.time < callback.time
+        assert latency == pytest.approx((callback.time - sent.time) * 1000)
