@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import MINYEAR, UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.formatting import is_blank
@@ -120,7 +120,10 @@ def parse_when(text: str, now: datetime, zone: ZoneInfo) -> datetime:
             # ISO without an offset is a wall-clock time in the server's zone.
             result = _checked_local(shown, parsed, zone)
         else:
-            result = parsed.astimezone(UTC)
+            try:
+                result = parsed.astimezone(UTC)
+            except OverflowError:
+                raise _beyond_the_calendar(shown, parsed) from None
     if result <= now:
         raise WhenError(IN_THE_PAST.format(text=shown))
     if result - now > timedelta(days=MAX_YEARS * 366):
@@ -136,9 +139,20 @@ def _local(shown: str, year, month, day, hour, minute, second=None) -> datetime:
 
 
 def _checked_local(shown: str, local: datetime, zone: ZoneInfo) -> datetime:
-    if not _exists(local, zone):
+    try:
+        exists, result = _exists(local, zone), local_to_utc(local, zone)
+    except OverflowError:
+        raise _beyond_the_calendar(shown, local) from None
+    if not exists:
         raise WhenError(SKIPPED_TIME.format(text=shown, zone=zone.key))
-    return local_to_utc(local, zone)
+    return result
+
+
+def _beyond_the_calendar(shown: str, value: datetime) -> WhenError:
+    """A time in year 1 or 9999 that its offset or zone moves out of the calendar in UTC."""
+    if value.year == MINYEAR:
+        return WhenError(IN_THE_PAST.format(text=shown))
+    return WhenError(TOO_FAR.format(text=shown, years=MAX_YEARS))
 
 
 def add_months(day: date, months: int, anchor_day: int) -> date:

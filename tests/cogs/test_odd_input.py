@@ -170,6 +170,25 @@ async def test_an_unknown_zone_or_time_is_shown_as_typed(emu, bot):
     assert (await time.message()).content.startswith("I couldn't read `2_pm` as a time of day.")
 
 
+@pytest.mark.parametrize(
+    ("zone", "when", "answer"),
+    [
+        ("UTC", "0001-01-01T00:00+14:00", "`0001-01-01T00:00+14:00` is in the past."),
+        ("UTC", "9999-12-31T23:59-01:00", "`9999-12-31T23:59-01:00` is more than 10 years away."),
+        ("Asia/Seoul", "0001-01-01 00:00", "`0001-01-01 00:00` is in the past."),
+        ("America/New_York", "9999-12-31 23:59", "`9999-12-31 23:59` is more than 10 years away."),
+    ],
+)
+async def test_a_time_at_the_edge_of_the_calendar_is_refused_politely(emu, bot, zone, when, answer):
+    # An offset or the server's zone moves year 1 or 9999 past the calendar's end in UTC.
+    await (await emu.slash(emu.owner, "settings timezone", {"zone": zone})).message()
+    options = {"channel": "general", "when": when}
+    reply = await (await emu.slash(emu.owner, "announce schedule", options)).message()
+    assert reply.ephemeral
+    assert reply.content.startswith(answer), reply.content
+    assert (await bot.db.fetch_one("SELECT count(*) FROM announcements"))[0] == 0
+
+
 async def test_odd_text_in_every_form_gets_an_answer(emu, bot):
     forms = 0
     for path, options in leaf_commands(emu):
