@@ -400,6 +400,9 @@ class ReviewView(View):
         self.cog = cog
         self.moderator_id = moderator_id
         self.quote = quote
+        # While a decision is being recorded and shown, the panel still shows its quote: a
+        # second press (a double click) would decide the next quote, which nobody has seen.
+        self.deciding = False
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id != self.moderator_id:
@@ -408,6 +411,16 @@ class ReviewView(View):
         return True
 
     async def _decide(self, interaction: discord.Interaction, approve: bool) -> None:
+        if self.deciding:
+            await interaction.response.defer()
+            return
+        self.deciding = True
+        try:
+            await self._record(interaction, approve)
+        finally:
+            self.deciding = False
+
+    async def _record(self, interaction: discord.Interaction, approve: bool) -> None:
         said, following = await self.cog.decide(interaction, self.quote, approve)
         if following is None:
             await interaction.response.edit_message(

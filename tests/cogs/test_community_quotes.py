@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 
 import pytest
@@ -77,6 +78,24 @@ async def test_review_goes_through_the_queue_one_at_a_time(emu, bot):
     await emu.press_button(emu.admin, panel, "Reject")
     await emu.wait_until(lambda: panel.content.startswith("Rejected **#2**."), timeout=5)
     assert panel.buttons() == []
+
+
+async def test_a_double_click_decides_only_the_quote_on_screen(emu, bot):
+    await submit(emu, text="First fan line.")
+    await submit(emu, text="Second fan line.")
+    panel = await run(emu, emu.admin, "quote review")
+    # The first click's answer (the panel turning to #2) is still on its way when the second
+    # click, on the panel that still shows #1, reaches the bot.
+    hold = emu.hold("POST", "/interactions/{interaction_id}/{interaction_token}/callback")
+    await emu.press_button(emu.admin, panel, "Approve")
+    await asyncio.wait_for(hold.arrived, 5)
+    second = await emu.press_button(emu.admin, panel, "Approve")
+    await second.response()
+    hold.release()
+    await emu.wait_until(lambda: panel.content == "Approved **#1**.", timeout=5)
+    assert panel.embeds[0]["title"] == "Community quote #2 · 1 waiting"
+    rows = await bot.db.fetch_all("SELECT id, state FROM community_quotes ORDER BY id")
+    assert [tuple(row) for row in rows] == [(1, "approved"), (2, "pending")]
 
 
 @pytest.mark.parametrize("pressed_first", [False, True])
