@@ -32,7 +32,7 @@ from bot.db.audit import AuditEntry, list_audit
 from bot.db.guild_settings import GuildSettings, get_settings
 from bot.errors import InUse, Modal, UserFacingError, View
 from bot.formatting import choice_text, inline_code, is_blank, truncate
-from bot.scheduler import missing_post_permissions
+from bot.scheduler import PermanentFailure, missing_post_permissions
 from bot.when import WhenError, parse_when, zone_named
 from cogs.utils.checks import announcer_only
 from cogs.utils.paginator import Paginator, paginate_lines
@@ -117,6 +117,14 @@ ROLE_NOT_MENTIONABLE = (
     "I can't ping {role}: the role isn't mentionable, and I don't have **Mention Everyone**. "
     "Allow anyone to mention the role (Server Settings → Roles), or leave `ping` empty."
 )
+# The server's ping rules changed after the announcement was written: checked again as it goes out.
+PING_WITHDRAWN_EVERYONE = (
+    "@everyone may no longer be pinged here: `/settings allow-everyone` is off."
+)
+PING_WITHDRAWN_ROLE = (
+    "{role} is no longer one of the roles announcements may ping here (`/settings ping-roles`)."
+)
+NOTHING_POSTED = " Nothing was posted."
 UNKNOWN_ID = "There's no announcement **#{id}** in this server. `/announce list` shows them all."
 NOT_EDITABLE = "Announcement **#{id}** is {state}; there's nothing to edit."
 NOT_DELETABLE = "Announcement **#{id}** is already {state}."
@@ -359,6 +367,14 @@ class AnnounceCog(commands.GroupCog, group_name="announce", group_description="A
         self.bot.scheduler.renderers.pop("announcement", None)
 
     async def render(self, announcement: Announcement) -> OutgoingPost:
+        """The scheduler's post: refused when the server no longer allows its ping."""
+        withdrawn = await self._ping_withdrawn(announcement.guild_id, announcement.ping_role_id)
+        if withdrawn is not None:
+            raise PermanentFailure(withdrawn)
+        return self._outgoing(announcement)
+
+    @staticmethod
+    def _outgoing(announcement: Announcement) -> OutgoingPost:
         return announcement_post(
             guild_id=announcement.guild_id, title=announcement.title, body=announcement.body,
             colour=announcement.color, image_url=announcement.image_url,
@@ -425,6 +441,18 @@ class AnnounceCog(commands.GroupCog, group_name="announce", group_description="A
             raise UserFacingError(NOT_A_PING_ROLE.format(role=role.mention, allowed=allowed))
         if not role.mentionable and not can_mention_everyone:
             raise UserFacingError(ROLE_NOT_MENTIONABLE.format(role=role.mention))
+
+    async def _ping_withdrawn(self, guild_id: int, ping_role_id: int | None) -> str | None:
+        """Why the server's ping rules, as they are now, refuse a ping they allowed when the
+        announcement was written; None while they still allow it."""
+        if ping_role_id is None:
+            return None
+        settings = await get_settings(self.bot.db, guild_id)
+        if ping_role_id == guild_id:
+            return None if settings.allow_everyone else PING_WITHDRAWN_EVERYONE
+        if settings.ping_role_ids and ping_role_id not in settings.ping_role_ids:
+            return PING_WITHDRAWN_ROLE.format(role=f"<@&{ping_role_id}>")
+        return None
 
     async def _show_preview(
         self, interaction: discord.Interaction, draft: Draft, confirm_label: str, on_confirm
@@ -497,6 +525,9 @@ class AnnounceCog(commands.GroupCog, group_name="announce", group_description="A
             return CHANNEL_GONE
         if draft.ping_role_id is not None and guild.get_role(draft.ping_role_id) is None:
             return ROLE_GONE.format(role=f"<@&{draft.ping_role_id}>")
+        withdrawn = await self._ping_withdrawn(guild.id, draft.ping_role_id)
+        if withdrawn is not None:
+            return withdrawn + NOTHING_POSTED
         missing = missing_post_permissions(channel.permissions_for(guild.me))
         if missing:
             return MISSING_PERMISSIONS.format(
@@ -605,7 +636,8 @@ class AnnounceCog(commands.GroupCog, group_name="announce", group_description="A
             return CHANGED_MEANWHILE.format(id=announcement.id)
         result = EDITED_RECORD_ONLY.format(id=announcement.id)
         if current.state == "posted" and current.message_id is not None:
-            outgoing = await self.render(replace(current, title=title, body=body))
+            # An edit pings nobody again, so the ping rules as they are now don't matter here.
+            outgoing = self._outgoing(replace(current, title=title, body=body))
             channel = self.bot.get_channel(current.channel_id)
             if channel is None:
                 result = MESSAGE_GONE.format(id=current.id)

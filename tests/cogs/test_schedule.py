@@ -429,3 +429,53 @@ async def test_a_post_that_went_out_before_a_long_outage_is_not_marked_missed(em
         assert len(posts(emu)) == 1
     finally:
         await stop_bot(bot, task)
+
+
+@pytest.mark.parametrize(
+    ("ping", "allowed", "forbidden", "reason"),
+    [
+        (
+            "@everyone",
+            [("settings allow-everyone", {"state": "on"})],
+            ("settings allow-everyone", {"state": "off"}),
+            "@everyone may no longer be pinged here",
+        ),
+        (
+            "Watch Party",
+            [
+                ("settings ping-roles add", {"role": "Watch Party"}),
+                ("settings ping-roles add", {"role": "Moderators"}),
+            ],
+            ("settings ping-roles remove", {"role": "Watch Party"}),
+            "<@&{role}> is no longer one of the roles announcements may ping here",
+        ),
+    ],
+)
+async def test_a_ping_the_server_stopped_allowing_is_never_sent(
+    emu, bot, clock, ping, allowed, forbidden, reason
+):
+    for command, options in allowed:
+        await (await emu.slash(emu.admin, command, options)).message()
+    await confirm(emu, await schedule(emu, "in 1m", ping=ping))
+    await (await emu.slash(emu.admin, *forbidden)).message()
+    clock.advance(timedelta(minutes=1))
+    await settle(bot)
+    assert posts(emu) == []
+    announcement = await get_announcement(bot.db, emu.guild.id, 1)
+    assert announcement.state == "failed"
+    assert announcement.last_error.startswith(reason.format(role=emu.role("Watch Party").id))
+
+
+async def test_a_ping_the_server_stopped_allowing_while_the_preview_was_open(emu, bot):
+    await (await emu.slash(emu.admin, "settings allow-everyone", {"state": "on"})).message()
+    opened = await emu.slash(
+        emu.admin, "announce post", {"channel": "announcements", "ping": "@everyone"}
+    )
+    submitted = await emu.submit_modal(emu.admin, opened, {"Title": "T", "Message": "B"})
+    preview = await submitted.message()
+    await (await emu.slash(emu.owner, "settings allow-everyone", {"state": "off"})).message()
+    text = await confirm(emu, preview, "Post")
+    assert text.startswith("@everyone may no longer be pinged here")
+    assert text.endswith("Nothing was posted.")
+    assert posts(emu) == []
+    assert (await bot.db.fetch_one("SELECT count(*) FROM announcements"))[0] == 0
