@@ -69,6 +69,10 @@ SCHEDULED = (
     "**Scheduled** as announcement **#{id}**: it will be posted in {channel} on {full} "
     "({relative})."
 )
+PASSED_WHILE_OPEN = (
+    "The time you chose, {full} ({relative}), passed while the preview was open. Nothing was "
+    "scheduled: run `/announce schedule` again with a later time."
+)
 CANCELLED = "Cancelled. Nothing was posted."
 EXPIRED = "This preview expired, and nothing was done. Run the command again to start over."
 ONLY_AUTHOR = "Only the admin who started this can use these buttons."
@@ -559,8 +563,13 @@ class AnnounceCog(commands.GroupCog, group_name="announce", group_description="A
 
     async def schedule_draft(self, interaction: discord.Interaction, draft: Draft) -> str:
         assert draft.due_at is not None
+        now = self.bot.clock.now()
+        if draft.due_at <= now:  # the time was read when the command ran, before the form
+            return PASSED_WHILE_OPEN.format(
+                full=timestamp(draft.due_at, "F"), relative=timestamp(draft.due_at, "R")
+            )
         announcement = await create_scheduled(
-            self.bot.db, draft.new_announcement(), due_at=draft.due_at, now=self.bot.clock.now(),
+            self.bot.db, draft.new_announcement(), due_at=draft.due_at, now=now,
             repeat=draft.repeat, timezone=draft.timezone, anchor_local=draft.anchor_local,
             detail=schedule_detail(draft),
         )  # fmt: skip

@@ -479,3 +479,17 @@ async def test_a_ping_the_server_stopped_allowing_while_the_preview_was_open(emu
     assert text.endswith("Nothing was posted.")
     assert posts(emu) == []
     assert (await bot.db.fetch_one("SELECT count(*) FROM announcements"))[0] == 0
+
+
+async def test_a_time_that_passed_while_the_preview_was_open_is_not_scheduled(emu, bot, clock):
+    preview = await schedule(emu, "in 1m", ping="Watch Party")
+    due = clock.now() + timedelta(minutes=1)
+    clock.advance(timedelta(minutes=5))  # the admin looked away before pressing Schedule
+    text = await confirm(emu, preview)
+    assert text == (
+        f"The time you chose, {ts(due, 'F')} ({ts(due, 'R')}), passed while the preview was "
+        "open. Nothing was scheduled: run `/announce schedule` again with a later time."
+    )
+    await settle(bot)
+    assert posts(emu) == []
+    assert (await bot.db.fetch_one("SELECT count(*) FROM announcements"))[0] == 0
