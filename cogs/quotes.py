@@ -32,7 +32,14 @@ from bot.formatting import excerpt, fit_embed, is_blank
 from bot.scheduler import PermanentFailure
 from bot.search import fold_text, highlight_span
 from cogs.utils.checks import is_moderator
-from cogs.utils.lookup import is_named, name_choices, resolve_name, resolve_show, show_choices
+from cogs.utils.lookup import (
+    featured_show,
+    is_named,
+    name_choices,
+    resolve_name,
+    resolve_show,
+    show_choices,
+)
 from cogs.utils.paginator import Paginator
 
 if TYPE_CHECKING:
@@ -219,7 +226,7 @@ class QuotesCog(commands.GroupCog, group_name="quote", group_description="Memora
 
     @app_commands.command(name="random")
     @app_commands.describe(
-        show="Only quotes from this show",
+        show="Only quotes from this show (by default the server's featured show, if it has one)",
         person="Only quotes from this person or character",
     )
     async def random(
@@ -233,6 +240,9 @@ class QuotesCog(commands.GroupCog, group_name="quote", group_description="Memora
         # A blank option is one left out.
         chosen_show = await resolve_show(db, show, interaction.guild_id) if is_named(show) else None
         match = await resolve_name(db, person) if is_named(person) else None
+        if chosen_show is None and match is None:
+            # Neither chosen: the server's featured show, if it has one; else every show.
+            chosen_show = await featured_show(db, interaction.guild_id)
         quote = await random_quote(
             db,
             show_id=chosen_show.id if chosen_show else None,

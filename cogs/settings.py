@@ -84,7 +84,7 @@ QOTD_WAS_OFF = "The quote of the day was already off."
 QOTD_TITLE = "Quote of the day"
 NO_FEATURED = "none (the only show, if there is just one)"
 FEATURED_SET = (
-    "*{title}* is now the show that `/show info`, `/show cast` and `/quote` use by default."
+    "*{title}* is now the show that `/show info`, `/show cast` and `/quote random` use by default."
 )
 FEATURED_CLEARED = "There is no featured show now: with several shows, members choose one."
 

@@ -41,11 +41,9 @@ async def resolve_show(db: Database, title: str | None, guild_id: int | None = N
     """The show the member means; when they gave none, the server's featured show, or the only
     show. Raises UserFacingError."""
     if not is_named(title):
-        if guild_id is not None:
-            featured = (await get_settings(db, guild_id)).featured_show_id
-            show = await get_show(db, featured) if featured is not None else None
-            if show is not None:
-                return show
+        show = await featured_show(db, guild_id)
+        if show is not None:
+            return show
         shows = await list_shows(db)
         if not shows:
             raise UserFacingError(NO_SHOWS)
@@ -64,6 +62,14 @@ async def resolve_show(db: Database, title: str | None, guild_id: int | None = N
     raise UserFacingError(
         UNKNOWN_SHOW.format(title=discord.utils.escape_markdown(title), titles=_titles(shows))
     )
+
+
+async def featured_show(db: Database, guild_id: int | None) -> Show | None:
+    """The server's featured show (`/settings featured-show`), if it has one."""
+    if guild_id is None:
+        return None
+    featured = (await get_settings(db, guild_id)).featured_show_id
+    return await get_show(db, featured) if featured is not None else None
 
 
 async def resolve_name(db: Database, name: str) -> NameMatch:

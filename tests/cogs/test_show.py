@@ -83,6 +83,13 @@ async def test_the_featured_show_is_the_default(emu, two_show_bot):
     assert reply.content.startswith("*The Fictional Bakery* is now the show")
     info = await (await emu.slash(emu.member, "show info")).message()
     assert info.embeds[0]["title"] == "The Fictional Bakery"
+    # 2 of the 11 quotes are the bakery's: drawn from every show, five would hardly all be.
+    for _ in range(5):
+        quote = await (await emu.slash(emu.member, "quote random")).message()
+        assert quote.embeds[0]["footer"]["text"].startswith("The Fictional Bakery · quote #")
+    # A person chosen decides the show: theirs, not the featured one.
+    quote = await (await emu.slash(emu.member, "quote random", {"person": "Dai Ota"})).message()
+    assert quote.embeds[0]["footer"]["text"].startswith("Soul Mate · quote #")
     await (await emu.slash(emu.admin, "settings featured-show")).message()
     info = await (await emu.slash(emu.member, "show info")).message()
     assert info.ephemeral and "which one?" in info.content
