@@ -50,8 +50,14 @@ def zone_named(name: str) -> ZoneInfo:
         raise WhenError(f"{name} isn't a time zone I know.") from None
 
 
+# In the time-zone database, but not zones a server means: "localtime" follows the host's own
+# setting (moving every scheduled time when the host's changes), "Factory" has no offset of its
+# own, and "posixrules" is a template for other rules.
+NOT_ZONES = frozenset({"localtime", "Factory", "posixrules"})
+
+
 def timezone_names() -> list[str]:
-    return sorted(available_timezones())
+    return sorted(available_timezones() - NOT_ZONES)
 
 
 def local_to_utc(local: datetime, zone: ZoneInfo) -> datetime:

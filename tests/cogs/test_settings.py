@@ -46,9 +46,14 @@ async def test_timezone_is_set_from_a_real_zone_only(emu, bot):
     reply = await run(emu, "settings timezone", {"zone": "asia/seoul"})
     assert reply.content.startswith("Time zone set to **Asia/Seoul**")
     assert (await get_settings(bot.db, emu.guild.id)).timezone == "Asia/Seoul"
-    reply = await run(emu, "settings timezone", {"zone": "Mars/Olympus"})
-    assert reply.content.startswith("I don't know the time zone `Mars/Olympus`")
+    for zone in ("Mars/Olympus", "localtime", "Factory"):  # the last two name no real zone
+        reply = await run(emu, "settings timezone", {"zone": zone})
+        assert reply.content.startswith(f"I don't know the time zone `{zone}`")
     assert (await get_settings(bot.db, emu.guild.id)).timezone == "Asia/Seoul"
+    choices = await emu.autocomplete(
+        emu.admin, "settings timezone", {"zone": "local"}, focused="zone"
+    )
+    assert choices == []
 
 
 async def test_members_are_refused_at_run_time(emu, bot):
