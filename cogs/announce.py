@@ -34,7 +34,7 @@ from bot.errors import InUse, Modal, UserFacingError, View
 from bot.formatting import choice_text, inline_code, is_blank, truncate
 from bot.scheduler import PermanentFailure, missing_post_permissions
 from bot.when import WhenError, parse_when, zone_named
-from cogs.utils.checks import announcer_only
+from cogs.utils.checks import announcer_only, is_announcer
 from cogs.utils.paginator import Paginator, paginate_lines
 from cogs.utils.parsing import parse_colour, parse_image_url
 
@@ -322,7 +322,8 @@ class ConfirmView(View):
         if interaction.user.id != self.author_id:
             await interaction.response.send_message(ONLY_AUTHOR, ephemeral=True)
             return False
-        return True
+        # The author may have lost the right since the preview opened (a role taken away).
+        return await is_announcer(interaction)
 
     def _finish(self) -> bool:
         """Claim the preview; False if another press already did (double clicks act once)."""

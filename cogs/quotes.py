@@ -418,7 +418,8 @@ class ReviewView(View):
         if interaction.user.id != self.moderator_id:
             await interaction.response.send_message(ONLY_REVIEWER, ephemeral=True)
             return False
-        return True
+        # The moderator may have lost the right since the panel opened (a role taken away).
+        return await is_moderator(interaction)
 
     async def _decide(self, interaction: discord.Interaction, approve: bool) -> None:
         if self.deciding:

@@ -98,6 +98,18 @@ async def test_a_double_click_decides_only_the_quote_on_screen(emu, bot):
     assert [tuple(row) for row in rows] == [(1, "approved"), (2, "pending")]
 
 
+async def test_a_review_panel_refuses_a_moderator_who_lost_the_role(emu, bot):
+    await submit(emu)
+    await run(emu, emu.admin, "settings announcer-role", {"role": "Watch Party"})
+    panel = await run(emu, emu.member, "quote review")  # the member has Watch Party
+    await run(emu, emu.admin, "settings announcer-role")  # cleared while the panel is open
+    press = await emu.press_button(emu.member, panel, "Approve")
+    reply = await press.message()
+    assert reply.ephemeral and reply.content.startswith("You need the **Manage Messages**")
+    row = await bot.db.fetch_one("SELECT state FROM community_quotes WHERE id = 1")
+    assert row["state"] == "pending"
+
+
 @pytest.mark.parametrize("pressed_first", [False, True])
 async def test_an_idle_review_panel_closes_itself(emu, bot, monkeypatch, pressed_first):
     monkeypatch.setattr(sys.modules["cogs.quotes"], "REVIEW_TIMEOUT", 0.3)

@@ -79,6 +79,21 @@ async def test_the_announcer_role_may_use_announce(emu, bot):
     assert response.type == 4 and "Manage Server" in response.data["content"]
 
 
+async def test_a_preview_refuses_an_author_who_lost_the_announcer_role(emu, bot):
+    emu.guild.allow_command("announce", emu.role("Watch Party"))
+    await run(emu, "settings announcer-role", {"role": "Watch Party"})
+    handle = await emu.slash(emu.member, "announce post", {"channel": "announcements"})
+    submitted = await emu.submit_modal(emu.member, handle, {"Title": "T", "Message": "M"})
+    preview = await submitted.message()
+    await run(emu, "settings announcer-role")  # cleared while the preview is open
+    press = await emu.press_button(emu.member, preview, "Post")
+    reply = await press.message()
+    assert reply.ephemeral
+    assert reply.content == "You need the **Manage Server** permission to use this command."
+    assert emu.channel_messages("announcements") == []
+    assert (await bot.db.fetch_one("SELECT count(*) FROM announcements"))[0] == 0
+
+
 async def test_ping_roles_limit_what_announce_may_ping(emu, bot):
     reply = await run(emu, "settings ping-roles add", {"role": "Watch Party"})
     assert reply.content.startswith(f"<@&{emu.role('Watch Party').id}> may now be pinged")
