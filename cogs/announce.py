@@ -665,7 +665,8 @@ class AnnounceCog(commands.GroupCog, group_name="announce", group_description="A
                     return CANNOT_EDIT.format(id=current.id, reason=error.text or error.status)
         elif current.due_at is not None and current.state == "scheduled":
             result = EDITED_SCHEDULED.format(id=current.id, relative=timestamp(current.due_at, "R"))
-        await update_content(db, current, title, body, interaction.user.id, now)
+        if not await update_content(db, current, title, body, interaction.user.id, now):
+            return CHANGED_MEANWHILE.format(id=announcement.id)
         return result
 
     @app_commands.command(name="delete")

@@ -353,16 +353,21 @@ async def record_missed(
 
 async def update_content(
     db: Database, announcement: Announcement, title: str, body: str, actor_id: int, now: datetime
-) -> None:
+) -> bool:
+    """A new title and body; False if the announcement changed state meanwhile (the scheduler
+    took it to post, with the text it had)."""
     async with db.transaction() as conn:
-        await conn.execute(
-            "UPDATE announcements SET title = ?, body = ? WHERE id = ?",
-            (title, body, announcement.id),
+        cursor = await conn.execute(
+            "UPDATE announcements SET title = ?, body = ? WHERE id = ? AND state = ?",
+            (title, body, announcement.id, announcement.state),
         )
+        if cursor.rowcount != 1:
+            return False
         await write_audit(
             conn, guild_id=announcement.guild_id, action="edited", at=now, actor_id=actor_id,
             announcement_id=announcement.id,
         )  # fmt: skip
+    return True
 
 
 async def set_state(
