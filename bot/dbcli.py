@@ -32,7 +32,7 @@ from rich.cells import cell_len
 from bot.content import DataFileError, ShowData, load_show_files
 from bot.content.export import ExportError, read_shows, write_show_files
 from bot.content.seed import seed_shows, show_files, summarise
-from bot.db import Database, DatabaseError, open_database
+from bot.db import Database, DatabaseError, connection, open_database
 from bot.db.connection import (
     backup_database,
     is_damage,
@@ -182,6 +182,8 @@ async def import_shows(path: Path, shows: list[ShowData], progress: ImportProgre
     db = await open_database(path, check=True)
     try:
         await seed_shows(db, shows, progress=progress)
+    except sqlite3.Error as error:  # one transaction: it was rolled back whole
+        raise DatabaseError(f"Nothing was written. {unusable(path, error)}") from error
     finally:
         await db.close()
 
@@ -259,7 +261,7 @@ async def current_database(path: Path) -> AsyncIterator[Database]:
     bot writes meanwhile is not half seen."""
     conn = await connect_existing(path)
     try:
-        await conn.execute("PRAGMA busy_timeout = 5000")
+        await conn.execute(f"PRAGMA busy_timeout = {connection.BUSY_TIMEOUT_MS}")
         version, latest = await schema_version(conn), len(migrations())
         if version != latest:
             template = SCHEMA_OLD if version < latest else SCHEMA_NEW

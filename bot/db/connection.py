@@ -27,6 +27,9 @@ class DatabaseError(Exception):
     """The database file cannot be used; the message names the file and what to do."""
 
 
+# How long a connection waits for another one's write lock before SQLite gives up (SQLITE_BUSY).
+BUSY_TIMEOUT_MS = 5000
+
 # SQLite's primary result codes that mean the file itself is damaged, not merely out of reach.
 _DAMAGE_CODES = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
 
@@ -45,6 +48,12 @@ RESTORE = (
 )
 
 
+BUSY = (
+    "The database file {path} is busy: another connection (the bot, or another `kdrama-bot db` "
+    "command) kept it locked for more than {seconds:g} seconds. Try again once it is done."
+)
+
+
 def is_damage(error: BaseException) -> bool:
     """Whether SQLite refused a file because it is damaged (rather than out of reach)."""
     code = getattr(error, "sqlite_errorcode", None)
@@ -52,7 +61,9 @@ def is_damage(error: BaseException) -> bool:
 
 
 def unusable(path: Path, error: sqlite3.Error | OSError) -> DatabaseError:
-    """What to tell the admin when SQLite refuses the file: damaged, or out of reach."""
+    """What to tell the admin when SQLite refuses the file: busy, damaged, or out of reach."""
+    if getattr(error, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_BUSY:
+        return DatabaseError(BUSY.format(path=path, seconds=BUSY_TIMEOUT_MS / 1000))
     template = DAMAGED if is_damage(error) else UNREADABLE
     return DatabaseError(
         template.format(path=path, detail=error) + RESTORE.format(path=path, name=path.name)
@@ -360,7 +371,7 @@ async def open_database(path: Path | str, *, check: bool = False) -> Database:
         conn.row_factory = aiosqlite.Row
         await conn.execute("PRAGMA foreign_keys = ON")
         await conn.execute("PRAGMA journal_mode = WAL")
-        await conn.execute("PRAGMA busy_timeout = 5000")
+        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if check:
             await quick_check(conn, path)
         await migrate(conn, None if str(path) == ":memory:" else path)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot import dbcli
-from bot.db import DatabaseError, open_database
+from bot.db import DatabaseError, connection, open_database
 from bot.db.community import submit_quote
 from bot.db.connection import migrations
 from bot.settings import SettingsError, load_settings
@@ -408,3 +408,29 @@ def test_sizes_are_short():
     assert [dbcli.size(n) for n in (0, 999, 1000, 212_992, 54_366_208, 3e12)] == [
         "0 bytes", "999 bytes", "1.0 KB", "213.0 KB", "54.4 MB", "3000.0 GB",
     ]  # fmt: skip
+
+
+def test_seed_while_another_connection_holds_the_write_lock_says_so(seeded, tmp_path, monkeypatch):
+    """Another `db seed`, or the bot, writing for longer than the busy timeout: a message, not
+    a traceback, and nothing written."""
+    monkeypatch.setattr(connection, "BUSY_TIMEOUT_MS", 50)
+    path = seeded.database_path
+    before = dump(path)
+    edited = tmp_path / "edited"
+    assert dbcli.export(seeded, edited, force=False) == 0
+    for file in edited.iterdir():
+        file.write_text(file.read_text(encoding="utf-8").replace("Bread", "Cake"), "utf-8")
+    writer = sqlite3.connect(path, isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        with pytest.raises(DatabaseError) as raised:
+            dbcli.seed(seeded, [edited])
+        writer.execute("ROLLBACK")
+    finally:
+        writer.close()
+    assert str(raised.value) == (
+        f"Nothing was written. The database file {path} is busy: another connection (the bot, "
+        "or another `kdrama-bot db` command) kept it locked for more than 0.05 seconds. Try "
+        "again once it is done."
+    )
+    assert dump(path) == before
