@@ -38,6 +38,7 @@ from bot.db.connection import (
     is_damage,
     migrations,
     quick_check,
+    refuse_folder,
     schema_version,
     unusable,
 )
@@ -235,6 +236,7 @@ class ImportProgress:
 
 def existing_uri(path: Path) -> str:
     """The URI that opens the database file without ever creating it."""
+    refuse_folder(path)
     if not path.is_file():
         raise DatabaseError(NO_DATABASE.format(path=path))
     return f"{path.resolve().as_uri()}?mode=rw"
@@ -324,8 +326,7 @@ def backup_refusal(source: Path, target: Path, *, force: bool) -> str | None:
 
 def backup(settings: Settings, target: Path, *, force: bool) -> int:
     source = settings.database_path
-    if not source.is_file():
-        raise DatabaseError(NO_DATABASE.format(path=source))
+    existing_uri(source)  # raises unless it is a file
     refusal = backup_refusal(source, target, force=force)
     if refusal:
         print(refusal, file=sys.stderr)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import aiosqlite.core
 import pytest
 
 from bot.content import seed_database
@@ -40,6 +43,41 @@ def no_unexpected_errors(request):
     if request.node.get_closest_marker("unexpected_errors") is None:
         messages = [record.getMessage() for record in collected.records]
         assert not messages, f"the bot hit unexpected errors: {messages}"
+
+
+@pytest.fixture
+def thread_deaths(monkeypatch):
+    """aiosqlite's threads made slow to stop, as on a busy machine: one that is left to stop on
+    its own (after a failed connect) then outlives a start-up that failed, and dies with a
+    traceback on the closed event loop. Returns a function that waits for every such thread and
+    gives the exceptions threads died of."""
+    original = aiosqlite.core._connection_worker_thread
+    workers: list[threading.Thread] = []
+    died: list[BaseException] = []
+
+    class SlowToStop:
+        def __init__(self, queue) -> None:
+            self.queue = queue
+
+        def get(self):
+            future, function = self.queue.get()
+            if getattr(function, "__name__", "") == "close_and_stop":
+                time.sleep(0.2)
+            return future, function
+
+    def worker(queue) -> None:
+        workers.append(threading.current_thread())
+        original(SlowToStop(queue))
+
+    monkeypatch.setattr(aiosqlite.core, "_connection_worker_thread", worker)
+    monkeypatch.setattr(threading, "excepthook", lambda args: died.append(args.exc_value))
+
+    def deaths() -> list[BaseException]:
+        for thread in workers:
+            thread.join(10)
+        return died
+
+    return deaths
 
 
 @pytest.fixture

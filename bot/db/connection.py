@@ -48,10 +48,21 @@ RESTORE = (
 )
 
 
+NOT_A_FILE = (
+    "DATABASE_PATH is {path}, which is a folder, not a database file. Set DATABASE_PATH to a "
+    "file, such as {example}."
+)
 BUSY = (
     "The database file {path} is busy: another connection (the bot, or another `kdrama-bot db` "
     "command) kept it locked for more than {seconds:g} seconds. Try again once it is done."
 )
+
+
+def refuse_folder(path: Path) -> None:
+    """Raise DatabaseError if `path` is a folder, which SQLite only calls 'unable to open' (or a
+    disk I/O error), and which the advice to move the file aside must not be given for."""
+    if path.is_dir():
+        raise DatabaseError(NOT_A_FILE.format(path=path, example=path / "kdrama.db"))
 
 
 def is_damage(error: BaseException) -> bool:
@@ -292,6 +303,7 @@ def check_file_now(path: Path) -> None:
 
     Raises DatabaseError, naming the file and how to restore it, if the file is damaged.
     """
+    refuse_folder(path)
     if not path.exists():
         return  # a new database: open_database creates it
     try:
@@ -335,7 +347,9 @@ def start_file_check(path: Path) -> concurrent.futures.Future[None]:
 
 async def is_current(path: Path) -> bool:
     """Whether the file exists with every migration applied (so opening it changes nothing)."""
-    if str(path) == ":memory:":
+    # Only a file: when aiosqlite fails to connect, it leaves its thread to stop on its own,
+    # which prints a traceback if start-up has failed and closed the event loop by then.
+    if str(path) == ":memory:" or not path.is_file():  # noqa: ASYNC240 (one stat)
         return False
     try:
         # Read-only, so a missing file stays missing instead of being created here.
@@ -360,6 +374,7 @@ async def open_database(path: Path | str, *, check: bool = False) -> Database:
     path = Path(path)
     try:
         if str(path) != ":memory:":
+            refuse_folder(path)
             path.parent.mkdir(parents=True, exist_ok=True)
             # A plain connection finds an unusable path (a folder, no permission) first: when
             # aiosqlite fails to connect, it leaves its thread to stop on its own, later.

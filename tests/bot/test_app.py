@@ -6,7 +6,12 @@ import asyncio
 import contextlib
 import signal
 
-from bot.app import stop_gracefully
+import pytest
+
+from bot.app import open_seeded_database, stop_gracefully
+from bot.db import DatabaseError
+from bot.db.connection import start_file_check
+from bot.settings import load_settings
 
 
 class ClosingBot:
@@ -48,3 +53,17 @@ async def test_a_lost_cancellation_still_ends_in_a_close():
     )
     assert bot.reading_when_closed is True
     assert bot.connection.done() and not bot.connection.cancelled()
+
+
+def test_start_up_with_database_path_at_a_folder_says_so(tmp_path, thread_deaths):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    settings = load_settings({"DATABASE_PATH": str(folder)}, env_file=None)
+    with pytest.raises(DatabaseError) as raised:
+        asyncio.run(open_seeded_database(settings, start_file_check(folder)))
+    assert str(raised.value) == (
+        f"DATABASE_PATH is {folder}, which is a folder, not a database file. Set DATABASE_PATH "
+        f"to a file, such as {folder / 'kdrama.db'}."
+    )
+    assert thread_deaths() == []  # no traceback after the message
+    assert list(folder.iterdir()) == []

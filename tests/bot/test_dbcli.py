@@ -434,3 +434,26 @@ def test_seed_while_another_connection_holds_the_write_lock_says_so(seeded, tmp_
         "again once it is done."
     )
     assert dump(path) == before
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        lambda settings: dbcli.stats(settings),
+        lambda settings: dbcli.export(settings, settings.database_path.parent, force=False),
+        lambda settings: dbcli.backup(settings, settings.database_path.parent / "b", force=False),
+        lambda settings: dbcli.seed(settings, [FICTIONAL]),
+    ],
+    ids=["stats", "export", "backup", "seed"],
+)
+def test_database_path_at_a_folder_is_named_as_one(tmp_path, command):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    settings = load_settings({"DATABASE_PATH": str(folder)}, env_file=None)
+    with pytest.raises(DatabaseError) as raised:
+        command(settings)
+    assert str(raised.value) == (
+        f"DATABASE_PATH is {folder}, which is a folder, not a database file. Set DATABASE_PATH "
+        f"to a file, such as {folder / 'kdrama.db'}."
+    )
+    assert sorted(tmp_path.iterdir()) == [folder] and list(folder.iterdir()) == []

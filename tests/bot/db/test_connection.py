@@ -1,5 +1,6 @@
 import asyncio
 import logging
+import socket
 import sqlite3
 
 import pytest
@@ -186,11 +187,13 @@ async def test_quick_check_passes_on_a_healthy_database(db):
 
 
 async def test_an_unreadable_database_file_is_named_with_what_to_check(tmp_path):
-    (tmp_path / "kdrama.db").mkdir()
+    (tmp_path / "data").write_text("a file where the database's folder should be")
     with pytest.raises(DatabaseError) as raised:
-        await open_database(tmp_path / "kdrama.db", check=True)
+        await open_database(tmp_path / "data" / "kdrama.db", check=True)
     message = str(raised.value)
-    assert message.startswith(f"The database file {tmp_path / 'kdrama.db'} cannot be used:")
+    assert message.startswith(
+        f"The database file {tmp_path / 'data' / 'kdrama.db'} cannot be used:"
+    )
     assert "may read and write it" in message and "`kdrama-bot db backup`" in message
 
 
@@ -256,8 +259,16 @@ async def test_the_file_check_passes_a_healthy_file_and_leaves_a_missing_one_mis
 
 
 def test_the_file_check_tells_an_unreadable_file_from_a_damaged_one(tmp_path):
+    path = tmp_path / "kdrama.db"
+    with socket.socket(socket.AF_UNIX) as listening:  # there, but no file SQLite can open
+        listening.bind(str(path))
+        with pytest.raises(DatabaseError, match="cannot be used:"):
+            connection.check_file_now(path)
+
+
+def test_the_file_check_names_a_folder_as_one(tmp_path):
     (tmp_path / "kdrama.db").mkdir()
-    with pytest.raises(DatabaseError, match="cannot be used:"):
+    with pytest.raises(DatabaseError, match="is a folder, not a database file"):
         connection.check_file_now(tmp_path / "kdrama.db")
 
 
