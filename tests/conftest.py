@@ -47,27 +47,39 @@ def no_unexpected_errors(request):
 
 @pytest.fixture
 def thread_deaths(monkeypatch):
-    """aiosqlite's threads made slow to stop, as on a busy machine: one that is left to stop on
-    its own (after a failed connect) then outlives a start-up that failed, and dies with a
-    traceback on the closed event loop. Returns a function that waits for every such thread and
-    gives the exceptions threads died of."""
+    """aiosqlite's threads made slow to stop after a failed connect, as on a busy machine: such a
+    thread is left to stop on its own, so it then outlives a command or a start-up that failed,
+    and dies with a traceback on the closed event loop. Returns a function that waits for every
+    aiosqlite thread and gives the exceptions threads died of."""
     original = aiosqlite.core._connection_worker_thread
     workers: list[threading.Thread] = []
     died: list[BaseException] = []
 
-    class SlowToStop:
+    class SlowToStopAfterAFailedConnect:
         def __init__(self, queue) -> None:
             self.queue = queue
+            self.connected: bool | None = None  # not yet tried
 
         def get(self):
             future, function = self.queue.get()
-            if getattr(function, "__name__", "") == "close_and_stop":
+            if self.connected is None:
+                return future, self.connect(function)
+            if not self.connected and getattr(function, "__name__", "") == "close_and_stop":
                 time.sleep(0.2)
             return future, function
 
+        def connect(self, connector):
+            def connecting():
+                self.connected = False
+                result = connector()
+                self.connected = True
+                return result
+
+            return connecting
+
     def worker(queue) -> None:
         workers.append(threading.current_thread())
-        original(SlowToStop(queue))
+        original(SlowToStopAfterAFailedConnect(queue))
 
     monkeypatch.setattr(aiosqlite.core, "_connection_worker_thread", worker)
     monkeypatch.setattr(threading, "excepthook", lambda args: died.append(args.exc_value))

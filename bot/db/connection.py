@@ -159,6 +159,9 @@ async def backup_database(conn: aiosqlite.Connection, target: Path) -> None:
     A file copy of a WAL database can miss the writes still in the -wal file or catch a page
     half-written; the backup API copies a consistent snapshot.
     """
+    # A plain connection finds a target SQLite cannot create first: when aiosqlite fails to
+    # connect, it leaves its thread to stop on its own, after the command may have ended.
+    sqlite3.connect(target).close()
     async with aiosqlite.connect(target) as copy:
         await conn.backup(copy)
 

@@ -457,3 +457,16 @@ def test_database_path_at_a_folder_is_named_as_one(tmp_path, command):
         f"to a file, such as {folder / 'kdrama.db'}."
     )
     assert sorted(tmp_path.iterdir()) == [folder] and list(folder.iterdir()) == []
+
+
+def test_a_backup_sqlite_cannot_create_is_refused_without_a_traceback(
+    seeded, tmp_path, capsys, thread_deaths
+):
+    target = tmp_path / ("b" * 250)  # its partial copy's name is too long for the file system
+    assert dbcli.backup(seeded, target, force=False) == 1
+    assert capsys.readouterr().err == (
+        f"Could not back up {seeded.database_path} to {target}: File name too long. "
+        "Nothing was written.\n"
+    )
+    assert thread_deaths() == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kdrama.db"]
