@@ -312,6 +312,11 @@ def backup_refusal(source: Path, target: Path, *, force: bool) -> str | None:
     if target.is_dir():
         example = target / f"kdrama-{date.today()}.db"
         return f"{target} is a folder. Give the backup a file name, such as {example}."
+    if target.exists() and not target.is_file():
+        return (
+            f"{target} is not a regular file (a device, a pipe or a socket), so nothing was "
+            "written. Choose a file for the backup."
+        )
     if target.resolve() in {source.resolve().with_name(source.name + end) for end in SIDE_FILES}:
         return f"{target} is the database itself. Choose another file for the backup."
     if not target.parent.is_dir():

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import io
+import os
 import sqlite3
+import stat
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -470,3 +472,16 @@ def test_a_backup_sqlite_cannot_create_is_refused_without_a_traceback(
     )
     assert thread_deaths() == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kdrama.db"]
+
+
+def test_backup_never_replaces_what_is_not_a_file(seeded, tmp_path, capsys):
+    """`--force` replaces an old backup; never a device or a pipe (`/dev/null`, as root)."""
+    target = tmp_path / "pipe"
+    os.mkfifo(target)
+    assert dbcli.backup(seeded, target, force=True) == 1
+    assert capsys.readouterr().err == (
+        f"{target} is not a regular file (a device, a pipe or a socket), so nothing was "
+        "written. Choose a file for the backup.\n"
+    )
+    assert stat.S_ISFIFO(target.lstat().st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kdrama.db", "pipe"]
