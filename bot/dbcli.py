@@ -34,6 +34,7 @@ from bot.content.export import ExportError, read_shows, write_show_files
 from bot.content.seed import seed_shows, show_files, summarise
 from bot.db import Database, DatabaseError, connection, open_database
 from bot.db.connection import (
+    SCHEMA_NEW,
     backup_database,
     is_damage,
     migrations,
@@ -62,10 +63,6 @@ NO_DATABASE = (
 SCHEMA_OLD = (
     "{path} has schema version {version}; this kdrama-bot uses version {latest}. Start the bot, "
     "or run `kdrama-bot db seed`, once: it backs the file up, then upgrades it."
-)
-SCHEMA_NEW = (
-    "{path} has schema version {version}, newer than this kdrama-bot knows ({latest}). Upgrade "
-    "kdrama-bot, or point DATABASE_PATH at another file."
 )
 
 

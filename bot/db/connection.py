@@ -52,6 +52,10 @@ NOT_A_FILE = (
     "DATABASE_PATH is {path}, which is a folder, not a database file. Set DATABASE_PATH to a "
     "file, such as {example}."
 )
+SCHEMA_NEW = (
+    "{path} has schema version {version}, newer than this kdrama-bot knows ({latest}). Upgrade "
+    "kdrama-bot, or point DATABASE_PATH at another file."
+)
 BUSY = (
     "The database file {path} is busy: another connection (the bot, or another `kdrama-bot db` "
     "command) kept it locked for more than {seconds:g} seconds. Try again once it is done."
@@ -131,8 +135,7 @@ async def migrate(conn: aiosqlite.Connection, path: Path | None = None) -> int:
     available = migrations()
     if current > len(available):
         raise DatabaseError(
-            f"the database schema is version {current}, newer than this kdrama-bot knows "
-            f"({len(available)}). Upgrade kdrama-bot, or point DATABASE_PATH at another file."
+            SCHEMA_NEW.format(path=path or ":memory:", version=current, latest=len(available))
         )
     if path is not None and 0 < current < len(available):
         await backup_before_upgrade(conn, path, current, len(available))

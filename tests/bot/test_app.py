@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import sqlite3
 
 import pytest
 
 from bot.app import open_seeded_database, stop_gracefully
 from bot.db import DatabaseError
-from bot.db.connection import start_file_check
+from bot.db.connection import migrations, start_file_check
 from bot.settings import load_settings
 
 
@@ -67,3 +68,17 @@ def test_start_up_with_database_path_at_a_folder_says_so(tmp_path, thread_deaths
     )
     assert thread_deaths() == []  # no traceback after the message
     assert list(folder.iterdir()) == []
+
+
+def test_start_up_on_a_newer_schema_names_the_file(tmp_path):
+    path = tmp_path / "kdrama.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA user_version = 99")
+    conn.close()
+    settings = load_settings({"DATABASE_PATH": str(path)}, env_file=None)
+    with pytest.raises(DatabaseError) as raised:
+        asyncio.run(open_seeded_database(settings, start_file_check(path)))
+    assert str(raised.value) == (
+        f"{path} has schema version 99, newer than this kdrama-bot knows ({len(migrations())}). "
+        "Upgrade kdrama-bot, or point DATABASE_PATH at another file."
+    )

@@ -485,3 +485,19 @@ def test_backup_never_replaces_what_is_not_a_file(seeded, tmp_path, capsys):
     )
     assert stat.S_ISFIFO(target.lstat().st_mode)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kdrama.db", "pipe"]
+
+
+def test_seed_into_a_newer_schema_names_the_file_and_writes_nothing(settings):
+    path = settings.database_path
+    asyncio.run(close(open_database(path)))
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA user_version = 99")
+    conn.close()
+    before = dump(path)
+    with pytest.raises(DatabaseError) as raised:
+        dbcli.seed(settings, [FICTIONAL])
+    assert str(raised.value) == (
+        f"{path} has schema version 99, newer than this kdrama-bot knows ({len(migrations())}). "
+        "Upgrade kdrama-bot, or point DATABASE_PATH at another file."
+    )
+    assert dump(path) == before
