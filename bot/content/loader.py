@@ -403,7 +403,8 @@ def _read(path: Path) -> tuple[ShowData | None, list[DataError], str]:
     """One file as (its show or None, its errors, its text)."""
     file = str(path)
     try:
-        text = path.read_bytes().decode("utf-8")
+        # utf-8-sig: a byte-order mark, which some Windows editors write, is not part of the text.
+        text = path.read_bytes().decode("utf-8-sig")
     except OSError as error:
         return None, [DataError(file, "(file)", f"cannot be read: {error.strerror}")], ""
     except UnicodeDecodeError as error:

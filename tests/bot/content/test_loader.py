@@ -1,4 +1,5 @@
 import tomllib
+from dataclasses import replace
 
 import pytest
 
@@ -279,3 +280,15 @@ def test_the_example_in_data_readme_is_valid_and_every_field_is_documented(tmp_p
         assert {key for entry in entries for key in entry} == set(fields), table
         for field in fields:
             assert f"`{field}`" in readme, field
+
+
+def test_a_file_saved_with_a_byte_order_mark_and_crlf_reads_as_without(tmp_path):
+    """What Windows Notepad writes: a byte-order mark, then CRLF line ends."""
+    saved = tmp_path / "saved.toml"
+    saved.write_bytes(b"\xef\xbb\xbf" + FICTIONAL.read_bytes().replace(b"\n", b"\r\n"))
+    assert load_show_file(saved) == replace(load_show_file(FICTIONAL), file=str(saved))
+    saved.write_bytes(saved.read_bytes().replace(b'context = "A line written for the tests"', b""))
+    assert load_errors(saved) == [
+        f"{saved}:26 quotes[0].context: is required",
+        f"{saved}:31 quotes[1].context: is required",
+    ]
