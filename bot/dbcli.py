@@ -116,14 +116,17 @@ def run_db_command(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def data_files(given: Sequence[Path], settings: Settings, verb: str) -> list[Path]:
-    """The files named (a folder stands for its *.toml files), or those in SHOWS_DIR."""
-    files: list[Path] = []
+    """The files named (a folder stands for its *.toml files), or those in SHOWS_DIR; a file
+    named twice, even in two ways (`data/shows/x.toml` and `./data/shows/../shows/x.toml`), once,
+    as it was first named."""
+    files: dict[Path, Path] = {}
     for path in given or [settings.shows_dir]:
         found = show_files(path) if path.is_dir() else [path]
         if not found:
             raise SettingsError(NO_FILES.format(verb=verb, where=path))
-        files += found
-    return list(dict.fromkeys(files))
+        for file in found:
+            files.setdefault(file.resolve(), file)
+    return list(files.values())
 
 
 def print_problems(error: DataFileError, files: list[Path], outcome: str) -> None:

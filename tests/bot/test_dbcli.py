@@ -501,3 +501,22 @@ def test_seed_into_a_newer_schema_names_the_file_and_writes_nothing(settings):
         "Upgrade kdrama-bot, or point DATABASE_PATH at another file."
     )
     assert dump(path) == before
+
+
+def test_one_file_named_twice_in_two_ways_is_read_once(settings, capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    twice = [
+        Path("tests/fixtures/shows"),
+        FICTIONAL.parent / ".." / "shows" / FICTIONAL.name,
+        SOUL_MATE,
+        Path("data/shows/soul-mate.toml"),
+    ]
+    assert dbcli.validate(settings, twice) == 0
+    assert capsys.readouterr() == (
+        "2 files are valid: 2 shows, 6 people, 3 characters, 11 quotes.\n",
+        "",
+    )
+    assert dbcli.seed(settings, twice) == 0
+    assert capsys.readouterr().out == (
+        f"Seeded {settings.database_path}: 2 shows, 6 people, 3 characters, 11 quotes.\n"
+    )
