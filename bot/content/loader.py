@@ -424,14 +424,35 @@ def _read(path: Path) -> tuple[ShowData | None, list[DataError], str]:
         return None, error.errors, text
 
 
+def _shared_show_names(show: ShowData, show_names: dict[str, ShowData]) -> list[DataError]:
+    """The names of `show` that an earlier show has (/show could never give it for them); its
+    names are added to `show_names`, folded."""
+    names = [("show.title", show.title), ("show.native_title", show.native_title)]
+    names += [(f"show.aliases[{index}]", alias) for index, alias in enumerate(show.aliases)]
+    errors = []
+    for field, name in names:
+        other = show_names.setdefault(fold_name(name), show) if name else show
+        if other is not show:
+            errors.append(
+                DataError(
+                    show.file,
+                    field,
+                    f"the name {name!r} is also a name of {other.title!r} in {other.file}; "
+                    "two shows may not share a title, native title or alias",
+                )
+            )
+    return errors
+
+
 # One row of `people` holds these for every show the person is in; credits are per show.
 _SHARED_PERSON_FIELDS = ("name", "native_name", "aliases", "known_for")
 
 
 def _across_files(shows: list[ShowData]) -> list[DataError]:
-    """What no one file shows: a slug two shows share, a person described two ways."""
+    """What no one file shows: a slug or a name two shows share, a person described two ways."""
     errors = []
     first_show: dict[str, ShowData] = {}
+    show_names: dict[str, ShowData] = {}  # folded title, native title or alias -> its show
     first_person: dict[str, tuple[ShowData, PersonData]] = {}
     for show in shows:
         other = first_show.setdefault(show.slug, show)
@@ -439,6 +460,8 @@ def _across_files(shows: list[ShowData]) -> list[DataError]:
             errors.append(
                 DataError(show.file, "show.slug", f"{show.slug!r} is used by {other.file} too")
             )
+        else:  # (a show given twice gets the one error above)
+            errors += _shared_show_names(show, show_names)
         for index, person in enumerate(show.people):
             other_show, other = first_person.setdefault(person.slug, (show, person))
             differ = [

@@ -292,3 +292,22 @@ def test_a_file_saved_with_a_byte_order_mark_and_crlf_reads_as_without(tmp_path)
         f"{saved}:26 quotes[0].context: is required",
         f"{saved}:31 quotes[1].context: is required",
     ]
+
+
+def test_two_shows_may_not_share_a_title_or_an_alias(tmp_path):
+    """/show finds a show by any of its names, and its autocomplete gives the title: a name
+    two shows share would always give the same one of them."""
+    rival = tmp_path / "rival.toml"
+    rival.write_text(
+        """[show]
+title = "Fictional Bakery, The"
+aliases = ["Second Oven", "the fictional-bakery"]
+premise = "Made up for the tests."
+""",
+        encoding="utf-8",
+    )
+    assert load_errors(FICTIONAL, rival) == [
+        f"{rival}:3 show.aliases[1]: the name 'the fictional-bakery' is also a name of "
+        f"'The Fictional Bakery' in {FICTIONAL}; two shows may not share a title, native title "
+        "or alias",
+    ]
