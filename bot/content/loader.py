@@ -112,6 +112,20 @@ def slugify(name: str) -> str:
     return "-".join(word.replace("_", "-") for word in words)
 
 
+# Characters no show's text needs, which would reach Discord and terminals as they are: control
+# characters (NUL, escape sequences; new lines and tabs are text) and the bidirectional overrides
+# and isolates, which reverse how the text around them is shown.
+_UNWANTED = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _unwanted(value: str) -> str | None:
+    """Why `value` is refused for a character it holds, or None."""
+    found = _UNWANTED.search(value)
+    if found is None:
+        return None
+    return f"holds the invisible control character U+{ord(found.group()):04X}; remove it"
+
+
 class _Checker:
     """Collects errors while reading one table of a data file."""
 
@@ -152,6 +166,9 @@ class _Checker:
         if len(value) > limit:
             self.error(f"{where}.{key}", f"is {len(value)} characters; the limit is {limit}")
             return None
+        if unwanted := _unwanted(value):
+            self.error(f"{where}.{key}", unwanted)
+            return None
         return value
 
     def texts(self, table: dict[str, Any], key: str, where: str, *, limit: int) -> tuple[str, ...]:
@@ -167,6 +184,8 @@ class _Checker:
                 self.error(f"{where}.{key}[{index}]", "must be non-empty text")
             elif len(item.strip()) > limit:
                 self.error(f"{where}.{key}[{index}]", f"is longer than {limit} characters")
+            elif unwanted := _unwanted(item):
+                self.error(f"{where}.{key}[{index}]", unwanted)
             else:
                 result.append(item.strip())
         return tuple(result)

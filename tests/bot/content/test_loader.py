@@ -113,6 +113,30 @@ def test_wrong_types_and_duplicates_are_errors():
     assert "quotes[0].source: give 'speaker' or 'source', not both" in found
 
 
+def test_control_characters_and_direction_overrides_are_refused():
+    # TOML's escapes put them in; a new line and a tab are text, and stay allowed.
+    found = problems(
+        r'''
+        [show]
+        title = "Null\u0000Title"
+        premise = "A terminal \u001b[31mred\u001b[0m premise."
+        synopsis = """Two lines,
+        and a tab:\tfine."""
+        aliases = ["\u202egnitset"]
+
+        [[quotes]]
+        text = "A line."
+        source = "Test"
+        context = "c"
+        '''
+    )
+    assert found == [
+        "show.title: holds the invisible control character U+0000; remove it",
+        "show.premise: holds the invisible control character U+001B; remove it",
+        "show.aliases[0]: holds the invisible control character U+202E; remove it",
+    ]
+
+
 def test_speaker_can_be_named_by_alias_or_native_name():
     show = parse(
         """
