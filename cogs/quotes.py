@@ -82,6 +82,11 @@ REVIEW_SUBMITTED_BY = "Submitted by"
 APPROVED = "Approved **#{id}**."
 REJECTED = "Rejected **#{id}**."
 ALREADY_REVIEWED = "**#{id}** was already reviewed by someone else."
+# What happened to a quote while it was on the panel, when no review did it.
+GONE_MEANWHILE = {
+    "withdrawn": "**#{id}** was withdrawn by the member who submitted it.",
+    "removed": "**#{id}** was removed with `/quote remove`.",
+}
 REVIEW_DONE = "That's all: no more quotes are waiting."
 ONLY_REVIEWER = "Only the moderator who opened this review can use these buttons."
 REVIEW_TIMED_OUT = "This review timed out. Run `/quote review` to go on where you left off."
@@ -383,7 +388,9 @@ class QuotesCog(commands.GroupCog, group_name="quote", group_description="Memora
             actor_id=interaction.user.id, now=self.bot.clock.now(),
         )  # fmt: skip
         if not changed:
-            said = ALREADY_REVIEWED.format(id=quote.id)
+            now = await get_community_quote(self.bot.db, quote.guild_id, quote.id)
+            state = now.state if now is not None else "removed"
+            said = GONE_MEANWHILE.get(state, ALREADY_REVIEWED).format(id=quote.id)
         else:
             said = (APPROVED if approve else REJECTED).format(id=quote.id)
         return said, await next_pending(self.bot.db, quote.guild_id, after_id=quote.id)

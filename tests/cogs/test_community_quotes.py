@@ -156,6 +156,17 @@ async def test_the_submitter_may_withdraw_a_pending_quote(emu, bot):
     assert again.content == "Community quote **#1** is withdrawn, so it can't be withdrawn now."
 
 
+async def test_a_quote_withdrawn_while_on_the_review_panel_is_said_to_be(emu, bot):
+    await submit(emu)
+    panel = await run(emu, emu.admin, "quote review")
+    await run(emu, emu.member, "quote withdraw", {"id": 1})
+    await emu.press_button(emu.admin, panel, "Approve")
+    await emu.wait_until(lambda: bool(panel.content), timeout=5, what="the panel to answer")
+    assert panel.content.startswith("**#1** was withdrawn by the member who submitted it.")
+    row = await bot.db.fetch_one("SELECT state FROM community_quotes WHERE id = 1")
+    assert row["state"] == "withdrawn"
+
+
 async def test_only_the_submitter_may_withdraw(emu, bot):
     await submit(emu)
     reply = await run(emu, emu.admin, "quote withdraw", {"id": 1})
