@@ -161,7 +161,8 @@ def validate(settings: Settings, given: Sequence[Path]) -> int:
 
 
 def seed(settings: Settings, given: Sequence[Path]) -> int:
-    shows = checked(data_files(given, settings, "seed"), "; nothing was written.")
+    files = data_files(given, settings, "seed")
+    shows = checked(files, "; nothing was written.")
     if shows is None:
         return EXIT_FAILURE
     report = summarise(shows)
@@ -174,7 +175,11 @@ def seed(settings: Settings, given: Sequence[Path]) -> int:
             file=sys.stderr,
             flush=True,
         )
-    asyncio.run(import_shows(settings.database_path, shows, progress))
+    try:
+        asyncio.run(import_shows(settings.database_path, shows, progress))
+    except DataFileError as error:  # a name another show in the database has
+        print_problems(error, files, "; nothing was written.")
+        return EXIT_FAILURE
     print(f"Seeded {settings.database_path}: {content_summary(report)}.")
     return EXIT_OK
 

@@ -410,12 +410,36 @@ def load_show_files(paths: Iterable[Path]) -> list[ShowData]:
     found: list[DataError] = []
     for file, in_file in errors.items():
         if in_file:  # only then are lines looked for: that takes as long as parsing the file
-            lines = field_lines(texts[file])
-            located = [replace(e, line=e.line or line_of(e.field, lines)) for e in in_file]
-            found += sorted(located, key=lambda error: error.line or 0)
+            found += _located(in_file, texts[file])
     if found:
         raise DataFileError(found)
     return shows
+
+
+def _located(errors: list[DataError], text: str) -> list[DataError]:
+    """One file's errors with the line of each field, in the order of their lines."""
+    lines = field_lines(text)
+    located = [replace(e, line=e.line or line_of(e.field, lines)) for e in errors]
+    return sorted(located, key=lambda error: error.line or 0)
+
+
+def names_taken(shows: list[ShowData], taken: dict[str, tuple[str, str]]) -> list[DataError]:
+    """The names of `shows` (already valid together) that other shows have, with their lines:
+    `taken` maps a folded name to (that show's title, where it is, such as 'the database')."""
+    show_names = {
+        name: ShowData(file=where, slug="", title=title, premise="")
+        for name, (title, where) in taken.items()
+    }
+    errors: list[DataError] = []
+    for show in shows:
+        in_file = _shared_show_names(show, show_names)
+        if in_file:
+            try:
+                text = Path(show.file).read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError):  # read a moment ago; without lines, then
+                text = ""
+            errors += _located(in_file, text)
+    return errors
 
 
 def _read(path: Path) -> tuple[ShowData | None, list[DataError], str]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from bot.content.loader import ShowData, load_show_files
+from bot.content.loader import DataFileError, ShowData, load_show_files, names_taken
 from bot.db import Database
 from bot.search import fold_name, fold_text
 
@@ -56,12 +56,33 @@ async def seed_database(
 async def seed_shows(
     db: Database, shows: list[ShowData], *, progress: Progress | None = None
 ) -> SeedReport:
-    """Import validated shows in one transaction: all of them, or (on any error) nothing."""
+    """Import validated shows in one transaction: all of them, or (on any error) nothing.
+
+    Raises DataFileError, writing nothing, if a show would share a name with another show
+    already in the database (one whose file was not given)."""
     async with db.transaction() as conn:
+        clashes = names_taken(shows, await _names_of_other_shows(conn, shows))
+        if clashes:
+            raise DataFileError(clashes)
         for show in shows:
             await _seed_show(conn, show, progress)
         await conn.execute(_DELETE_ORPHAN_PEOPLE)
     return summarise(shows)
+
+
+async def _names_of_other_shows(
+    conn: aiosqlite.Connection, shows: list[ShowData]
+) -> dict[str, tuple[str, str]]:
+    """Every folded name of the shows in the database that `shows` do not update."""
+    slugs = {show.slug for show in shows}
+    taken = {}
+    for slug, title, search_text in await _all(
+        conn, "SELECT slug, title, search_text FROM shows ORDER BY id", ()
+    ):
+        if slug not in slugs:
+            for name in filter(None, search_text.split("|")):
+                taken.setdefault(name, (title, "the database"))
+    return taken
 
 
 async def _one(conn: aiosqlite.Connection, sql: str, params: tuple) -> aiosqlite.Row:

@@ -113,6 +113,28 @@ def test_seed_twice_changes_nothing_and_small_imports_are_quiet(seeded, capsys):
     assert dump(seeded.database_path) == before
 
 
+def test_seed_of_one_file_refuses_a_name_a_show_in_the_database_has(seeded, tmp_path, capsys):
+    """The other show's file is not given, but its names are in the database: /show would
+    never give the new show for a name they share."""
+    before = dump(seeded.database_path)
+    rival = tmp_path / "rival.toml"
+    rival.write_text(
+        '[show]\ntitle = "Rival"\npremise = "Made up for the tests."\n'
+        'aliases = ["Second Oven", "SOUL-MATE"]\n',
+        encoding="utf-8",
+    )
+    assert dbcli.seed(seeded, [rival]) == 1
+    assert capsys.readouterr().err == (
+        f"{rival}:4 show.aliases[1]: the name 'SOUL-MATE' is also a name of 'Soul Mate' in the "
+        "database; two shows may not share a title, native title or alias\n"
+        "1 problem; nothing was written.\n"
+    )
+    assert dump(seeded.database_path) == before
+    # A show already there, seeded again on its own, is the same show: no clash with itself.
+    assert dbcli.seed(seeded, [SOUL_MATE]) == 0
+    assert dump(seeded.database_path) == before
+
+
 def test_a_large_seed_shows_each_file_and_how_far_it_is(settings, tmp_path, capsys, monkeypatch):
     many = many_quotes_file(tmp_path / "many.toml", 2500)
     monkeypatch.setattr(dbcli, "LARGE_FILES", 100_000)
