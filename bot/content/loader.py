@@ -126,6 +126,19 @@ def _unwanted(value: str) -> str | None:
     return f"holds the invisible control character U+{ord(found.group()):04X}; remove it"
 
 
+def _toml_kind(value: Any) -> str:
+    """What a TOML value is, in TOML's words: 'a number', 'a table', not Python's 'int', 'dict'."""
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    return "a date or time"  # the only other kinds TOML has
+
+
 class _Checker:
     """Collects errors while reading one table of a data file."""
 
@@ -157,7 +170,7 @@ class _Checker:
                 self.error(f"{where}.{key}", "is required")
             return None
         if not isinstance(value, str):
-            self.error(f"{where}.{key}", f"must be text, not {type(value).__name__}")
+            self.error(f"{where}.{key}", f"must be text, not {_toml_kind(value)}")
             return None
         value = value.strip()
         if not value:
@@ -212,8 +225,14 @@ def parse_show(data: dict[str, Any], file: str) -> ShowData:
     errors: list[DataError] = []
     check = _Checker(file, errors)
     check.table(data, "", ("show", "people", "characters", "quotes"))
-    show = check.table(data.get("show"), "show", SHOW_FIELDS)
-    title = check.text(show, "title", "show", required=True, limit=MAX_SHORT)
+    # Without a [show] table (an empty file, say), that is the one thing to say about the show.
+    has_show = "show" in data
+    if has_show:
+        show = check.table(data["show"], "show", SHOW_FIELDS)
+    else:
+        check.error("show", "is missing: a data file starts with a [show] table (data/README.md)")
+        show = {}
+    title = check.text(show, "title", "show", required=has_show, limit=MAX_SHORT)
     slug = check.text(show, "slug", "show", required=False, limit=MAX_NAME)
     if slug is None and title:
         slug = slugify(title)
@@ -221,6 +240,7 @@ def parse_show(data: dict[str, Any], file: str) -> ShowData:
         check.error("show.slug", "must be lower-case letters, digits and hyphens, like 'soul-mate'")
 
     names: dict[str, tuple[str, str]] = {}  # folded name -> (kind, slug), for speakers
+    named_at: dict[str, str] = {}  # folded name -> the field that first gave it
     first_with_slug: dict[tuple[str, str], str] = {}  # (kind, slug) -> where it was first used
 
     def unique_slug(kind: str, key: str, entry: dict[str, Any], where: str) -> None:
@@ -236,9 +256,14 @@ def parse_show(data: dict[str, Any], file: str) -> ShowData:
         if not folded:
             check.error(where, "must contain letters or digits")
         elif folded in names and names[folded] != (kind, key):
-            check.error(where, f"the name {name!r} is already used by another entry")
+            check.error(
+                where,
+                f"the name {name!r} is also {named_at[folded]}; a speaker is found by name, so "
+                "a name may belong to one person or character only",
+            )
         else:
             names[folded] = (kind, key)
+            named_at.setdefault(folded, where)
 
     people: list[PersonData] = []
     for index, raw in enumerate(check.array(data, "people")):
@@ -357,7 +382,7 @@ def parse_show(data: dict[str, Any], file: str) -> ShowData:
                 )
             )
 
-    premise = check.text(show, "premise", "show", required=True, limit=MAX_LONG)
+    premise = check.text(show, "premise", "show", required=has_show, limit=MAX_LONG)
     optional = {
         key: check.text(show, key, "show", required=False, limit=MAX_LONG)
         for key in ("platform", "format", "synopsis", "origin")

@@ -169,7 +169,7 @@ async def test_db_validate_exits_0_with_a_summary_or_1_with_every_problem(tmp_pa
     code, stdout, stderr = await run(tmp_path, "db", "validate", str(broken), str(tmp_path / "no"))
     assert (code, stdout) == (1, "")
     assert stderr == (
-        f"{broken}:4 show.platform: must be text, not int\n"
+        f"{broken}:4 show.platform: must be text, not a number\n"
         f"{tmp_path / 'no'} (file): cannot be read: No such file or directory\n"
         "2 problems in 2 of 2 files.\n"
     )

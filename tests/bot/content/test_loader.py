@@ -103,7 +103,7 @@ def test_wrong_types_and_duplicates_are_errors():
         context = "c"
         """
     )
-    assert "show.title: must be text, not int" in found
+    assert "show.title: must be text, not a number" in found
     assert "show.premise: must not be empty" in found
     assert "show.settings: must be a list of text" in found
     assert (
@@ -111,6 +111,46 @@ def test_wrong_types_and_duplicates_are_errors():
         "'slug'" in found
     )
     assert "quotes[0].source: give 'speaker' or 'source', not both" in found
+
+
+def test_mistakes_are_named_in_toml_words_and_a_shared_name_says_where_else_it_is():
+    found = problems(
+        """
+        [show]
+        title = "X"
+        premise = { text = "a table" }
+        platform = ["a list"]
+        format = true
+        origin = 2024-01-01
+
+        [[people]]
+        name = "Kim Min"
+        [[characters]]
+        name = "Hero"
+        aliases = ["kim-min"]
+
+        [[quotes]]
+        text = "x"
+        source = "Test"
+        context = "c"
+        """
+    )
+    assert sorted(found) == [
+        "characters[0].aliases[0]: the name 'kim-min' is also people[0].name; a speaker is "
+        "found by name, so a name may belong to one person or character only",
+        "show.format: must be text, not true or false",
+        "show.origin: must be text, not a date or time",
+        "show.platform: must be text, not a list",
+        "show.premise: must be text, not a table",
+    ]
+
+
+def test_a_file_without_a_show_table_says_so_once(tmp_path):
+    empty = tmp_path / "empty.toml"
+    empty.write_text("# To be written.\n", encoding="utf-8")
+    assert load_errors(empty) == [
+        f"{empty} show: is missing: a data file starts with a [show] table (data/README.md)"
+    ]
 
 
 def test_control_characters_and_direction_overrides_are_refused():
