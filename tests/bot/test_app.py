@@ -56,13 +56,18 @@ async def test_a_lost_cancellation_still_ends_in_a_close():
     assert bot.connection.done() and not bot.connection.cancelled()
 
 
+def start_up_refusal(database_path) -> str:
+    """What start-up says when it refuses the database at `database_path`."""
+    settings = load_settings({"DATABASE_PATH": str(database_path)}, env_file=None)
+    with pytest.raises(DatabaseError) as raised:
+        asyncio.run(open_seeded_database(settings, start_file_check(database_path)))
+    return str(raised.value)
+
+
 def test_start_up_with_database_path_at_a_folder_says_so(tmp_path, thread_deaths):
     folder = tmp_path / "data"
     folder.mkdir()
-    settings = load_settings({"DATABASE_PATH": str(folder)}, env_file=None)
-    with pytest.raises(DatabaseError) as raised:
-        asyncio.run(open_seeded_database(settings, start_file_check(folder)))
-    assert str(raised.value) == (
+    assert start_up_refusal(folder) == (
         f"DATABASE_PATH is {folder}, which is a folder, not a database file. Set DATABASE_PATH "
         f"to a file, such as {folder / 'kdrama.db'}."
     )
@@ -75,10 +80,7 @@ def test_start_up_on_a_newer_schema_names_the_file(tmp_path):
     with sqlite3.connect(path) as conn:
         conn.execute("PRAGMA user_version = 99")
     conn.close()
-    settings = load_settings({"DATABASE_PATH": str(path)}, env_file=None)
-    with pytest.raises(DatabaseError) as raised:
-        asyncio.run(open_seeded_database(settings, start_file_check(path)))
-    assert str(raised.value) == (
+    assert start_up_refusal(path) == (
         f"{path} has schema version 99, newer than this kdrama-bot knows ({len(migrations())}). "
         "Upgrade kdrama-bot, or point DATABASE_PATH at another file."
     )
