@@ -9,6 +9,7 @@ component layout, command naming.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import unicodedata
 from typing import Any
 
@@ -40,6 +41,9 @@ NONCE_MAX = 25
 AUTOCOMPLETE_CHOICES_MAX = 25
 CHOICE_NAME_MAX = 100
 CHOICE_VALUE_MAX = 100
+INTEGER_MAX = 2**53 - 1  # INTEGER options and their choices: -(2^53 - 1) … 2^53 - 1
+NUMBER_MAX = 2**53  # NUMBER options and their choices: -2^53 … 2^53
+OPTION_STRING, OPTION_INTEGER, OPTION_NUMBER = 3, 4, 10
 MODAL_TITLE_MAX = 45
 MODAL_COMPONENTS_MAX = 5
 CUSTOM_ID_MAX = 100
@@ -356,7 +360,11 @@ def _check_unique_custom_id(custom_id: Any, errors: FormErrors, path: Path, seen
 # -- interaction callbacks ---------------------------------------------------------------
 
 
-def validate_autocomplete(data: Any, errors: FormErrors, path: Path = ("data",)) -> None:
+def validate_autocomplete(
+    data: Any, errors: FormErrors, path: Path = ("data",), *, option_type: int | None = None
+) -> None:
+    """Choices answering an autocomplete; `option_type` is the type of the focused option,
+    which every choice's value must have."""
     if not isinstance(data, dict):
         errors.required(path)
         return
@@ -367,10 +375,10 @@ def validate_autocomplete(data: Any, errors: FormErrors, path: Path = ("data",))
     if len(choices) > AUTOCOMPLETE_CHOICES_MAX:
         errors.max_length((*path, "choices"), AUTOCOMPLETE_CHOICES_MAX)
     for i, choice in enumerate(choices):
-        _validate_choice(choice, errors, (*path, "choices", i))
+        _validate_choice(choice, errors, (*path, "choices", i), option_type)
 
 
-def _validate_choice(choice: Any, errors: FormErrors, p: Path) -> None:
+def _validate_choice(choice: Any, errors: FormErrors, p: Path, option_type: int | None) -> None:
     if not isinstance(choice, dict):
         errors.add(p, "MODEL_TYPE_CONVERT", "Only dictionaries may be used in a ModelType")
         return
@@ -382,6 +390,27 @@ def _validate_choice(choice: Any, errors: FormErrors, p: Path) -> None:
         errors.required((*p, "value"))
     elif isinstance(value, str) and len(value) > CHOICE_VALUE_MAX:
         errors.max_length((*p, "value"), CHOICE_VALUE_MAX)
+    else:
+        _check_choice_value_type(value, errors, (*p, "value"), option_type)
+
+
+def _check_choice_value_type(value: Any, errors: FormErrors, p: Path, option_type: Any) -> None:
+    """A choice's value has its option's type: a string, an integer or a number."""
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    if option_type == OPTION_STRING and not isinstance(value, str):
+        errors.add(p, "BASE_TYPE_STRING", "Must be a string.")
+    elif option_type == OPTION_INTEGER and not (isinstance(value, int) and is_number):
+        errors.add(p, "NUMBER_TYPE_COERCE", f"Value {json.dumps(value)} is not int.")
+    elif option_type == OPTION_INTEGER and abs(value) > INTEGER_MAX:
+        errors.add(
+            p, "NUMBER_TYPE_MAX", f"int value should be between -{INTEGER_MAX} and {INTEGER_MAX}."
+        )
+    elif option_type == OPTION_NUMBER and not is_number:
+        errors.add(p, "NUMBER_TYPE_COERCE", f"Value {json.dumps(value)} is not a valid number.")
+    elif option_type == OPTION_NUMBER and abs(value) > NUMBER_MAX:
+        errors.add(
+            p, "NUMBER_TYPE_MAX", f"Number value should be between -{NUMBER_MAX} and {NUMBER_MAX}."
+        )
 
 
 def validate_modal(data: Any, errors: FormErrors, path: Path = ("data",)) -> None:
@@ -594,7 +623,7 @@ def _validate_options(options: Any, errors: FormErrors, path: Path, *, depth: in
                     "Autocomplete cannot be enabled for options with choices",
                 )
             for k, choice in enumerate(choices):
-                _validate_choice(choice, errors, (*p, "choices", k))
+                _validate_choice(choice, errors, (*p, "choices", k), None)
         for key, low, high in (("min_length", 0, 6000), ("max_length", 1, 6000)):
             value = opt.get(key)
             if value is not None and not low <= value <= high:

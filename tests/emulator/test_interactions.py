@@ -203,6 +203,40 @@ async def test_autocomplete_over_the_limit_is_rejected(emu: Emulator, start_bot:
     assert "data.choices" in errors[0].text
 
 
+async def test_autocomplete_values_must_have_the_option_type(
+    emu: Emulator, start_bot: StartBot
+) -> None:
+    client, tree = make_client()
+    errors: list[discord.HTTPException] = []
+    answers: dict[str, list[app_commands.Choice]] = {
+        "7": [app_commands.Choice(name="seven", value="7")],  # a string for an integer
+        "big": [app_commands.Choice(name="too big", value=2**53)],
+        "ok": [app_commands.Choice(name="seven", value=7)],
+    }
+
+    @tree.command(name="episode", description="Pick an episode")
+    async def episode(interaction: discord.Interaction, number: int) -> None:
+        await interaction.response.send_message(str(number))
+
+    @episode.autocomplete("number")
+    async def episode_number(interaction: discord.Interaction, current: str) -> list:
+        try:
+            await interaction.response.autocomplete(answers[current])
+        except discord.HTTPException as exc:
+            errors.append(exc)
+        return []
+
+    sync_on_start(client, tree, emu.guild.id)
+    await start_bot(client)
+    await emu.wait_for_commands(["episode"])
+    for typed in ("7", "big"):
+        assert await emu.autocomplete(emu.member, "episode", {"number": typed}, "number") == []
+    assert [(e.status, e.code) for e in errors] == [(400, 50035)] * 2
+    assert all("data.choices.0.value" in e.text for e in errors)
+    ok = await emu.autocomplete(emu.member, "episode", {"number": "ok"}, focused="number")
+    assert ok == [{"name": "seven", "value": 7}] and len(errors) == 2
+
+
 class FeedbackModal(discord.ui.Modal, title="Send feedback"):
     headline = discord.ui.TextInput(label="Title", max_length=50)
     body = discord.ui.Label(

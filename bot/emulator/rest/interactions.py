@@ -5,6 +5,8 @@ Modelled rules (receiving-and-responding.mdx):
 * The initial callback must arrive within `emu.initial_response_deadline` (3 s) of the
   INTERACTION_CREATE, otherwise the interaction is gone: 404 / 10062 Unknown interaction.
   A second callback: 400 / 40060 "Interaction has already been acknowledged."
+* Autocomplete choices carry values of the focused option's type (string, integer or
+  number); anything else is a 400 / 50035 on ``data.choices.N.value``.
 * ``?with_response=true`` returns the interaction callback response object
   ``{interaction: {...}, resource: {type, message?}}``; without it, 204.
 * Webhook endpoints need an acknowledged interaction (404 / 10015 Unknown Webhook before
@@ -89,6 +91,17 @@ def _allowed_callbacks(interaction: Interaction) -> set[int]:
     return allowed
 
 
+def _focused_type(interaction: Interaction) -> int | None:
+    """The type of the option being typed into (autocomplete), found among nested options."""
+    options = (interaction.payload.get("data") or {}).get("options") or []
+    while options:
+        focused = next((o for o in options if o.get("focused")), None)
+        if focused is not None:
+            return focused.get("type")
+        options = next((o.get("options") or [] for o in options if "options" in o), [])
+    return None
+
+
 def _message_type(interaction: Interaction) -> int:
     if interaction.type == APPLICATION_COMMAND:
         return (
@@ -165,7 +178,7 @@ async def create_callback(ctx: Ctx) -> Reply:
     elif cb_type in MESSAGE_CALLBACKS:
         validate_message(data, errors, ("data",))
     elif cb_type == CALLBACK_AUTOCOMPLETE_RESULT:
-        validate_autocomplete(body.get("data"), errors)
+        validate_autocomplete(body.get("data"), errors, option_type=_focused_type(interaction))
     elif cb_type == CALLBACK_MODAL:
         validate_modal(body.get("data"), errors)
     errors.raise_if_any()
