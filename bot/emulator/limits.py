@@ -623,7 +623,7 @@ def _validate_options(options: Any, errors: FormErrors, path: Path, *, depth: in
                     "Autocomplete cannot be enabled for options with choices",
                 )
             for k, choice in enumerate(choices):
-                _validate_choice(choice, errors, (*p, "choices", k), None)
+                _validate_choice(choice, errors, (*p, "choices", k), otype)
         for key, low, high in (("min_length", 0, 6000), ("max_length", 1, 6000)):
             value = opt.get(key)
             if value is not None and not low <= value <= high:

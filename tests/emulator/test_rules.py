@@ -137,6 +137,24 @@ def test_command_validation() -> None:
     assert "required" in tree["2"]["options"]["1"] and "autocomplete" in tree["2"]["options"]["2"]
 
 
+def test_command_choices_have_their_option_type() -> None:
+    def option(otype: int, *values: object) -> dict:
+        choices = [{"name": f"c{i}", "value": v} for i, v in enumerate(values)]
+        return {"type": otype, "name": f"o{otype}", "description": "d", "choices": choices}
+
+    errors = FormErrors()
+    options = [option(3, "a", 1), option(4, 1, "2", 2.5, 2**53), option(10, 1, 2.5, "3")]
+    validate_commands([{"name": "pick", "description": "d", "options": options}], errors)
+    tree = errors.tree["0"]["options"]
+    bad = {
+        (int(o), int(c))
+        for o, option_errors in tree.items()
+        for c, choice_errors in option_errors["choices"].items()
+        if "value" in choice_errors
+    }
+    assert bad == {(0, 1), (1, 1), (1, 2), (1, 3), (2, 2)}
+
+
 def test_modal_validation_and_component_ids() -> None:
     errors = FormErrors()
     validate_modal({"custom_id": "m", "title": "t" * 46, "components": []}, errors)
