@@ -13,7 +13,7 @@ import json
 import unicodedata
 from typing import Any
 
-from .errors import FormErrors, Path
+from .errors import ApiError, FormErrors, Path
 from .mentions import validate_allowed_mentions
 from .messages import (
     COMPONENT_ACTION_ROW,
@@ -58,6 +58,8 @@ COMMAND_NAME_MAX = 32
 COMMAND_DESCRIPTION_MAX = 100
 COMMAND_OPTIONS_MAX = 25
 COMMAND_TOTAL_MAX = 8000
+# How many commands of each type (chat input, user, message) one scope may hold.
+COMMANDS_PER_TYPE_MAX = {1: 100, 2: 15, 3: 15}
 
 SETTABLE_MESSAGE_FLAGS = 1 << 2 | 1 << 12 | 1 << 13 | 1 << 15
 SETTABLE_INTERACTION_FLAGS = SETTABLE_MESSAGE_FLAGS | 1 << 6
@@ -484,6 +486,17 @@ def _validate_modal_input(
 
 
 # -- application commands ---------------------------------------------------------------
+
+
+def check_command_counts(commands: list[Any]) -> None:
+    """A scope holds at most 100 chat input, 15 user and 15 message commands: 400 / 30032."""
+    counts: dict[Any, int] = {}
+    for cmd in commands:
+        ctype = cmd.get("type", 1) if isinstance(cmd, dict) else None
+        counts[ctype] = counts.get(ctype, 0) + 1
+    for ctype, limit in COMMANDS_PER_TYPE_MAX.items():
+        if counts.get(ctype, 0) > limit:
+            raise ApiError(400, 30032, f"Maximum number of application commands reached ({limit})")
 
 
 def valid_command_name(name: str, *, chat_input: bool) -> bool:

@@ -270,3 +270,31 @@ async def test_a_forward_needs_a_message_the_bot_can_see(emu: Emulator) -> None:
     )
     assert (status, body["code"]) == (400, 50035)
     assert "channel_id" in body["errors"]["message_reference"]
+
+
+async def test_a_scope_holds_at_most_100_slash_and_15_context_menu_commands(
+    emu: Emulator,
+) -> None:
+    url = f"{emu.api_base}/applications/{emu.application_id}/guilds/{emu.guild.id}/commands"
+    headers = {"Authorization": f"Bot {emu.token}"}
+
+    def slash(i: int) -> dict:
+        return {"name": f"c{i}", "description": "d"}
+
+    async with aiohttp.ClientSession(headers=headers) as session:
+
+        async def call(method: str, body: object) -> tuple[int, dict | list]:
+            async with session.request(method, url, json=body) as resp:
+                return resp.status, await resp.json()
+
+        users = [{"type": 2, "name": f"User {i}"} for i in range(16)]
+        for too_many in ([slash(i) for i in range(101)], users):
+            status, error = await call("PUT", too_many)
+            assert status == 400 and isinstance(error, dict) and error["code"] == 30032
+        assert emu.commands.scope(emu.guild.id) == []
+        full = [slash(i) for i in range(100)] + users[:15]
+        assert (await call("PUT", full))[0] == 200
+        status, error = await call("POST", slash(100))
+        assert status == 400 and isinstance(error, dict) and error["code"] == 30032
+        assert (await call("POST", {**slash(99), "description": "new"}))[0] == 200
+    assert len(emu.commands.scope(emu.guild.id)) == 115

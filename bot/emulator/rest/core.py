@@ -14,7 +14,7 @@ from ..errors import (
     unknown_member,
     unknown_user,
 )
-from ..limits import validate_commands
+from ..limits import check_command_counts, validate_commands
 from ..permissions import Perm
 from ..server import Ctx, Reply, RouteDef
 from ..world import Channel, Guild, Intents
@@ -110,6 +110,7 @@ async def bulk_overwrite_commands(ctx: Ctx) -> Reply:
     errors = FormErrors()
     validate_commands(ctx.json, errors)
     errors.raise_if_any()
+    check_command_counts(ctx.json)
     commands = ctx.emu.commands.bulk_overwrite(scope, ctx.json)
     return 200, [c.to_dict() for c in commands]
 
@@ -117,6 +118,11 @@ async def bulk_overwrite_commands(ctx: Ctx) -> Reply:
 async def create_command(ctx: Ctx) -> Reply:
     scope = _app_scope(ctx)
     _validate_one_command(ctx.json)
+    kept = [c.data for c in ctx.emu.commands.scope(scope)]
+    new = {"type": 1, **ctx.json}
+    check_command_counts(
+        [d for d in kept if (d.get("type", 1), d["name"]) != (new["type"], new["name"])] + [new]
+    )
     cmd, created = ctx.emu.commands.upsert(scope, ctx.json)
     return (201 if created else 200), cmd.to_dict()
 
