@@ -16,6 +16,8 @@ path, optional predicate, a number of `times`):
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import math
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
@@ -95,7 +97,8 @@ class Fault(RouteRule):
     `route` matches either the template ("/channels/{channel_id}/messages") or the concrete
     path.  A 429 gets Discord's rate-limit body and headers (including `Via`, which
     discord.py requires before it will honour a 429 instead of treating it as a Cloudflare
-    ban).
+    ban); a per-route (not global) one also carries the route's usual X-RateLimit-Limit,
+    -Remaining (0), -Reset, -Reset-After and -Bucket headers, as documented.
     """
 
     status: int
@@ -104,7 +107,13 @@ class Fault(RouteRule):
     retry_after: float = 0.0
     is_global: bool = False
 
-    def body_and_headers(self) -> tuple[dict[str, Any], dict[str, str]]:
+    @property
+    def bucket(self) -> str:
+        """An opaque bucket id, the same for every fault on one method and route."""
+        return hashlib.sha1(f"{self.method} {self.route}".encode()).hexdigest()[:32]
+
+    def body_and_headers(self, now: float = 0.0) -> tuple[dict[str, Any], dict[str, str]]:
+        """The error body and headers; `now` (epoch seconds) dates a 429's X-RateLimit-Reset."""
         message = self.message or _DEFAULT_MESSAGES.get((self.status, self.code), "")
         if self.status == 429:
             body: dict[str, Any] = {
@@ -115,15 +124,27 @@ class Fault(RouteRule):
             if self.code:
                 body["code"] = self.code
             headers = {
-                "Retry-After": str(max(1, round(self.retry_after))),
+                "Retry-After": str(max(1, math.ceil(self.retry_after))),
                 "X-RateLimit-Scope": "global" if self.is_global else "user",
                 "Via": "1.1 google",
             }
             if self.is_global:
                 headers["X-RateLimit-Global"] = "true"
+            else:
+                headers.update(
+                    {
+                        "X-RateLimit-Limit": str(RATE_LIMIT),
+                        "X-RateLimit-Remaining": "0",
+                        "X-RateLimit-Reset": f"{now + self.retry_after:.3f}",
+                        "X-RateLimit-Reset-After": f"{self.retry_after:.3f}",
+                        "X-RateLimit-Bucket": self.bucket,
+                    }
+                )
             return body, headers
         return {"message": message or f"{self.status}: Error", "code": self.code}, {}
 
+
+RATE_LIMIT = 5  # requests per bucket that a rate-limited route reports it allows
 
 _DEFAULT_MESSAGES = {
     (403, 50013): "Missing Permissions",

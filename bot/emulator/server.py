@@ -229,7 +229,7 @@ async def _run(emu: Emulator, route: RouteDef, request: web.Request) -> web.Stre
             return _drop(request, rec)
         fault = _claim(emu.faults, rec)
         if fault is not None:
-            body, headers = fault.body_and_headers()
+            body, headers = fault.body_and_headers(emu.clock.now())
             raise ApiError(fault.status, fault.code, body["message"], raw=body, headers=headers)
         if route.auth and request.headers.get("Authorization") != f"Bot {emu.token}":
             raise unauthorized()

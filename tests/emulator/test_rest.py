@@ -298,3 +298,31 @@ async def test_a_scope_holds_at_most_100_slash_and_15_context_menu_commands(
         assert status == 400 and isinstance(error, dict) and error["code"] == 30032
         assert (await call("POST", {**slash(99), "description": "new"}))[0] == 200
     assert len(emu.commands.scope(emu.guild.id)) == 115
+
+
+async def test_a_route_429_carries_the_route_rate_limit_headers(emu: Emulator) -> None:
+    route = "/channels/{channel_id}/messages"
+    emu.fail("POST", route, 429, retry_after=64.57)
+    emu.fail("POST", route, 429, retry_after=2.5, is_global=True)
+    url = f"{emu.api_base}/channels/{emu.channel('general').id}/messages"
+    got = []
+    async with aiohttp.ClientSession(headers={"Authorization": f"Bot {emu.token}"}) as session:
+        for _ in range(2):
+            before = emu.clock.now()
+            async with session.post(url, json={"content": "x"}) as resp:
+                got.append((resp.status, dict(resp.headers), await resp.json(), before))
+    (status, route_headers, body, before), (_, global_headers, global_body, _) = got
+    assert status == 429 and body == {
+        "message": body["message"],
+        "retry_after": 64.57,
+        "global": False,
+    }
+    assert route_headers["Retry-After"] == "65" and route_headers["X-RateLimit-Scope"] == "user"
+    assert route_headers["X-RateLimit-Remaining"] == "0"
+    assert int(route_headers["X-RateLimit-Limit"]) > 0
+    assert float(route_headers["X-RateLimit-Reset-After"]) == 64.57
+    assert float(route_headers["X-RateLimit-Reset"]) - before >= 64.57
+    assert route_headers["X-RateLimit-Bucket"]
+    # A global limit is not a route's: no route headers, as in the documented example.
+    assert global_body["global"] is True and global_headers["X-RateLimit-Global"] == "true"
+    assert "X-RateLimit-Bucket" not in global_headers and global_headers["Retry-After"] == "3"
