@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
 
@@ -18,6 +19,11 @@ DEFAULT_SHOWS_DIR = Path("data/shows")
 DEFAULT_SCHEDULE_GRACE = "6h"
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 LOG_FORMATS = ("text", "json")
+# The URLs that may point the bot elsewhere than Discord: their schemes, and an example of each.
+URL_SETTINGS = {
+    "DISCORD_API_BASE": (("http://", "https://"), "http://127.0.0.1:8080/api/v10"),
+    "DISCORD_GATEWAY_URL": (("ws://", "wss://"), "ws://127.0.0.1:8080/gateway"),
+}
 
 MISSING_TOKEN_HELP = """\
 DISCORD_TOKEN is not set, so kdrama-bot cannot connect to Discord.
@@ -96,11 +102,17 @@ def load_settings(
             f"readable line per event, json one JSON object per line (for a log collector)."
         )
 
-    for name in ("DISCORD_API_BASE", "DISCORD_GATEWAY_URL"):
+    for name, (schemes, example) in URL_SETTINGS.items():
         url = text(name)
-        schemes = ("http://", "https://") if name == "DISCORD_API_BASE" else ("ws://", "wss://")
-        if url is not None and not url.startswith(schemes):
+        if url is None:
+            continue
+        if not url.startswith(schemes):
             raise SettingsError(f"{name} must start with {' or '.join(schemes)}, not {url!r}.")
+        if not has_host(url):
+            raise SettingsError(
+                f"{name} must be a URL with a host, and a port from 1 to 65535 if it has one, "
+                f"such as {example}, not {url!r}."
+            )
 
     grace_text = text("SCHEDULE_GRACE") or DEFAULT_SCHEDULE_GRACE
     try:
@@ -121,3 +133,13 @@ def load_settings(
         gateway_url=text("DISCORD_GATEWAY_URL"),
         schedule_grace=schedule_grace,
     )
+
+
+def has_host(url: str) -> bool:
+    """Whether `url` names a host (and a port that can be, if any): aiohttp and discord.py fail
+    with a traceback on `http://`, `http://[::1` or a port of 80800."""
+    try:
+        parts = urlsplit(url)
+        return bool(parts.hostname) and parts.port != 0
+    except ValueError:
+        return False

@@ -205,6 +205,37 @@ async def test_command_line_basics(tmp_path, args):
     assert "kdrama-bot" in stdout
 
 
+@pytest.mark.parametrize(
+    ("name", "value", "example"),
+    [
+        ("DISCORD_API_BASE", "http://", "http://127.0.0.1:8080/api/v10"),
+        ("DISCORD_API_BASE", "http://[::1/api/v10", "http://127.0.0.1:8080/api/v10"),
+        ("DISCORD_API_BASE", "http://127.0.0.1:80800/api/v10", "http://127.0.0.1:8080/api/v10"),
+        ("DISCORD_GATEWAY_URL", "ws://", "ws://127.0.0.1:8080/gateway"),
+    ],
+)
+async def test_a_discord_url_without_a_host_is_refused_before_any_request(
+    emu, tmp_path, name, value, example
+):
+    # Before, discord.py or aiohttp got it: a traceback (InvalidUrlClientError, or
+    # 'NoneType' object has no attribute 'sequence' for the gateway) and exit code 1.
+    for command in ("run", "sync", "doctor"):
+        code, stdout, stderr = await run(
+            tmp_path, command, **{**emulator_settings(emu), name: value}
+        )
+        message = (
+            f"{name} must be a URL with a host, and a port from 1 to 65535 if it has one, "
+            f"such as {example}, not {value!r}."
+        )
+        if command == "doctor":
+            assert code == 1, stderr
+            assert message in stdout and "Traceback" not in stderr
+        else:
+            assert (code, stdout, stderr) == (2, "", message + "\n")
+    assert emu.requests == []
+    assert not (tmp_path / "kdrama.db").exists()
+
+
 async def test_a_damaged_database_is_named_and_the_bot_does_not_start(emu, tmp_path):
     (tmp_path / "kdrama.db").write_bytes(b"not a database at all" * 200)
     code, _, stderr = await run(tmp_path, "run", **emulator_settings(emu))
