@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 from collections.abc import Mapping
@@ -37,6 +38,13 @@ Discord rejected the token in DISCORD_TOKEN, so kdrama-bot cannot log in.
 The token may have been reset, copied incompletely, or belong to another application. Open the \
 Discord developer portal (https://discord.com/developers/applications), choose your application, \
 then "Bot" and "Reset Token", and put the new token in .env after DISCORD_TOKEN=."""
+
+
+ENV_NOT_UTF8 = (
+    "{path} is not saved as UTF-8 (line {line} has a byte UTF-8 does not allow), so kdrama-bot "
+    "cannot read its settings. Save it as UTF-8: most editors offer it under Save As, as the "
+    "encoding."
+)
 
 
 class StartupError(Exception):
@@ -76,7 +84,7 @@ def load_settings(
     """Build settings from `.env` (if present) overlaid by the real environment."""
     values: dict[str, str] = {}
     if env_file is not None and env_file.is_file():
-        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+        values.update({k: v for k, v in read_env_file(env_file).items() if v is not None})
     values.update(os.environ if environ is None else environ)
 
     def text(name: str) -> str | None:
@@ -133,6 +141,18 @@ def load_settings(
         gateway_url=text("DISCORD_GATEWAY_URL"),
         schedule_grace=schedule_grace,
     )
+
+
+def read_env_file(env_file: Path) -> dict[str, str | None]:
+    """The names and values in a `.env` file; SettingsError, naming the line, if it is not
+    UTF-8 (a Latin-1 editor, Windows Notepad's UTF-16), where python-dotenv gives a traceback."""
+    data = env_file.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise SettingsError(ENV_NOT_UTF8.format(path=env_file, line=line)) from None
+    return dotenv_values(stream=io.StringIO(text))
 
 
 def has_host(url: str) -> bool:

@@ -18,7 +18,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TextIO
 
-from dotenv import dotenv_values
 from rich.console import Console
 
 from bot.doctor.local import database_rows, env_file_row, settings_rows
@@ -26,6 +25,7 @@ from bot.doctor.remote import discord_rows
 from bot.doctor.report import Row, exit_code, skipped, summary, table
 from bot.logs import setup_logging
 from bot.sandbox.render import plain_text
+from bot.settings import SettingsError, read_env_file
 
 DISCORD = "Discord"
 TOKEN = "DISCORD_TOKEN"
@@ -73,5 +73,8 @@ async def run_doctor(env_file: Path = Path(".env"), stdout: TextIO | None = None
 
 
 def _possible_tokens(env_file: Path) -> list[str]:
-    from_file = dotenv_values(env_file).get(TOKEN) if env_file.is_file() else None
+    try:
+        from_file = read_env_file(env_file).get(TOKEN) if env_file.is_file() else None
+    except SettingsError:  # not UTF-8: the table says so, and no token could be read from it
+        from_file = None
     return [token for token in (os.environ.get(TOKEN), from_file) if token]

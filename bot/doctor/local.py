@@ -18,7 +18,7 @@ from bot.db.connection import migrations, read_only_uri, schema_version
 from bot.db.stats import content_counts
 from bot.doctor.report import Row, fail, ok, skipped
 from bot.formatting import content_summary
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import Settings, SettingsError, load_settings, read_env_file
 
 # The documented settings: every name in .env.example (it lists them all).
 ENV_EXAMPLE = Path(__file__).resolve().parents[2] / ".env.example"
@@ -78,7 +78,10 @@ def env_file_row(env_file: Path, environ: Mapping[str, str]) -> Row:
         if environ.get("DISCORD_TOKEN"):
             return ok(ENV_FILE, ENV_FROM_ENVIRONMENT.format(folder=folder))
         return fail(ENV_FILE, ENV_MISSING.format(folder=folder), ENV_MISSING_FIX)
-    names = list(dotenv_values(env_file))
+    try:
+        names = list(read_env_file(env_file))
+    except SettingsError as error:
+        return fail(ENV_FILE, str(error), SETTINGS_FIX)
     known = documented_settings()
     unknown = [name for name in names if known and name not in known]
     if unknown:

@@ -236,6 +236,31 @@ async def test_a_discord_url_without_a_host_is_refused_before_any_request(
     assert not (tmp_path / "kdrama.db").exists()
 
 
+@pytest.mark.parametrize(
+    ("saved", "line"),
+    [
+        # Latin-1 (an older editor): the é of a comment on line 2.
+        ("DISCORD_TOKEN=\n# Serveur de la communauté\n".encode("latin-1"), 2),
+        # UTF-16 (Windows Notepad's "Unicode"): its byte-order mark at once.
+        ("DISCORD_TOKEN=\n".encode("utf-16"), 1),
+    ],
+)
+async def test_an_env_file_not_saved_as_utf8_is_named_with_its_line(tmp_path, saved, line):
+    # Before: a traceback ending in UnicodeDecodeError, exit code 1, for every command.
+    (tmp_path / ".env").write_bytes(saved)
+    message = (
+        f".env is not saved as UTF-8 (line {line} has a byte UTF-8 does not allow), so "
+        f"kdrama-bot cannot read its settings. Save it as UTF-8: most editors offer it under "
+        f"Save As, as the encoding."
+    )
+    for args in (["run", "--no-sandbox"], ["db", "stats"]):
+        assert await run(tmp_path, *args) == (2, "", message + "\n")
+    code, stdout, stderr = await run(tmp_path, "doctor")
+    assert (code, stderr) == (1, "")
+    assert f"✗  .env file  {message}" in stdout
+    assert not (tmp_path / "kdrama.db").exists()
+
+
 async def test_a_damaged_database_is_named_and_the_bot_does_not_start(emu, tmp_path):
     (tmp_path / "kdrama.db").write_bytes(b"not a database at all" * 200)
     code, _, stderr = await run(tmp_path, "run", **emulator_settings(emu))
