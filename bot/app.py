@@ -18,7 +18,7 @@ import discord
 
 from bot.client import KdramaBot, point_discord_at
 from bot.content import seed_database
-from bot.content.seed import show_files
+from bot.content.seed import shows_dir_files
 from bot.db import Database, open_database
 from bot.db.connection import is_current, start_file_check
 from bot.db.stats import content_counts
@@ -71,7 +71,7 @@ async def open_seeded_database(
         raise
     try:
         if (await content_counts(db)).shows == 0:
-            files = show_files(settings.shows_dir)
+            files = shows_dir_files(settings.shows_dir)
             if files:
                 report = await seed_database(db, files)
                 log.info("Seeded a new database: %s", content_summary(report))

@@ -31,7 +31,7 @@ from rich.cells import cell_len
 
 from bot.content import DataFileError, ShowData, load_show_files
 from bot.content.export import ExportError, read_shows, write_show_files
-from bot.content.seed import seed_shows, show_files, summarise
+from bot.content.seed import seed_shows, show_files, shows_dir_files, summarise
 from bot.db import Database, DatabaseError, connection, open_database
 from bot.db.connection import (
     SCHEMA_NEW,
@@ -121,7 +121,12 @@ def data_files(given: Sequence[Path], settings: Settings, verb: str) -> list[Pat
     as it was first named."""
     files: dict[Path, Path] = {}
     for path in given or [settings.shows_dir]:
-        found = show_files(path) if path.is_dir() else [path]
+        if path.is_dir():
+            found = show_files(path)
+        elif given:
+            found = [path]
+        else:
+            found = shows_dir_files(path)  # SHOWS_DIR is not a folder: SettingsError
         if not found:
             raise SettingsError(NO_FILES.format(verb=verb, where=path))
         for file in found:

@@ -16,6 +16,12 @@ import aiosqlite
 from bot.content.loader import DataFileError, ShowData, load_show_files, names_taken
 from bot.db import Database
 from bot.search import fold_name, fold_text
+from bot.settings import SettingsError
+
+SHOWS_DIR_UNUSABLE = (
+    "SHOWS_DIR is {path}, which {what}, so there are no show data files to load. Set SHOWS_DIR "
+    "to the folder of show data files (*.toml), such as data/shows."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +34,15 @@ class SeedReport:
 
 def show_files(directory: Path) -> list[Path]:
     return sorted(directory.glob("*.toml"))
+
+
+def shows_dir_files(shows_dir: Path) -> list[Path]:
+    """The data files in SHOWS_DIR; SettingsError if it is not a folder (a mistyped path would
+    otherwise give a bot, or a sandbox, without a single show, and no word why)."""
+    if not shows_dir.is_dir():
+        what = "is a file, not a folder" if shows_dir.exists() else "does not exist"
+        raise SettingsError(SHOWS_DIR_UNUSABLE.format(path=shows_dir, what=what))
+    return show_files(shows_dir)
 
 
 # Called with a show and how many of its quotes are imported: every PROGRESS_EVERY quotes, and

@@ -15,7 +15,7 @@ from pathlib import Path
 import aiosqlite
 
 from bot.content import seed_database
-from bot.content.seed import show_files
+from bot.content.seed import shows_dir_files
 from bot.db import Database, open_database
 from bot.db.connection import backup_database, read_only_uri
 from bot.settings import Settings
@@ -42,7 +42,7 @@ async def sandbox_database(settings: Settings, folder: Path) -> tuple[Database, 
             warning = UNREADABLE.format(path=source, error=error)
     db = await open_database(path)
     try:
-        files = show_files(settings.shows_dir)
+        files = shows_dir_files(settings.shows_dir)
         if files:
             await seed_database(db, files)
     except BaseException:

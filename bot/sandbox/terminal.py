@@ -28,7 +28,7 @@ from bot.logs import install_handler, make_formatter
 from bot.sandbox.commandline import completions
 from bot.sandbox.form import CANCELLED, HOW_INTERACTIVE, NOT_SENT, OPENED, Form, piped_value
 from bot.sandbox.session import Outcome, Sandbox
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 
 T = TypeVar("T")
 
@@ -129,7 +129,7 @@ class Terminal:
         self.sandbox = Sandbox(self.settings, Path(self._folder.name), user=self.user)
         try:
             self.loop.call(self.sandbox.__aenter__())
-        except (DataFileError, DatabaseError, KeyboardInterrupt):
+        except (DataFileError, DatabaseError, SettingsError, KeyboardInterrupt):
             self._close()
             raise
         except Exception as error:
@@ -304,7 +304,8 @@ def readline_completion(terminal: Terminal) -> None:
 def run_sandbox(settings: Settings, line: str | None = None, user: str = "member") -> int:
     """`kdrama-bot sandbox` (line None) or `kdrama-bot ask LINE`; returns the exit code.
 
-    Raises DataFileError, DatabaseError or SandboxError when the sandbox cannot start.
+    Raises DataFileError, DatabaseError, SettingsError or SandboxError when the sandbox cannot
+    start.
     """
     # SIGTERM ends the session like quit does, so the temporary folder is still removed.
     signal.signal(signal.SIGTERM, _quit)

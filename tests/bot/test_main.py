@@ -28,11 +28,8 @@ def environment(tmp_path: Path, **settings: str) -> dict[str, str]:
         for key, value in os.environ.items()
         if not key.startswith(("DISCORD_", "DATABASE_", "SHOWS_", "LOG_"))
     }
-    env.update(
-        DATABASE_PATH=str(tmp_path / "kdrama.db"),
-        SHOWS_DIR=str(ROOT / "data" / "shows"),
-        **settings,
-    )
+    env.update(DATABASE_PATH=str(tmp_path / "kdrama.db"), SHOWS_DIR=str(ROOT / "data" / "shows"))
+    env.update(settings)
     return env
 
 
@@ -259,6 +256,29 @@ async def test_an_env_file_not_saved_as_utf8_is_named_with_its_line(tmp_path, sa
     assert (code, stderr) == (1, "")
     assert f"✗  .env file  {message}" in stdout
     assert not (tmp_path / "kdrama.db").exists()
+
+
+@pytest.mark.parametrize("what", ["does not exist", "is a file, not a folder"])
+async def test_a_shows_dir_that_is_not_a_folder_is_named_instead_of_an_empty_bot(
+    emu, tmp_path, what
+):
+    # Before: the bot's first start and the sandbox went on with no show at all (members were
+    # told "No shows are loaded yet. An admin can load them with kdrama-bot db seed."), and db
+    # seed then said "nowhere (file): cannot be read: No such file or directory".
+    shows_dir = tmp_path / "nowhere"
+    if what != "does not exist":
+        shows_dir.write_text("[show]\n")
+    message = (
+        f"SHOWS_DIR is {shows_dir}, which {what}, so there are no show data files to load. Set "
+        f"SHOWS_DIR to the folder of show data files (*.toml), such as data/shows."
+    )
+    settings = {**emulator_settings(emu), "SHOWS_DIR": str(shows_dir)}
+    for args in (["run"], ["ask", "/show info"], ["db", "seed"], ["db", "validate"]):
+        code, stdout, stderr = await run(tmp_path, *args, **settings)
+        assert (code, stdout) == (2, ""), (args, stderr)
+        assert stderr.endswith(message + "\n"), (args, stderr)
+        assert "Traceback" not in stderr
+    assert emu.gateway.ready_count == 0
 
 
 async def test_a_damaged_database_is_named_and_the_bot_does_not_start(emu, tmp_path):
