@@ -52,6 +52,10 @@ NOT_A_FILE = (
     "DATABASE_PATH is {path}, which is a folder, not a database file. Set DATABASE_PATH to a "
     "file, such as {example}."
 )
+IN_A_FILE = (
+    "DATABASE_PATH is {path}, but {file} is a file, not a folder, so no database can be made "
+    "there. Set DATABASE_PATH to a file in a folder, such as data/kdrama.db."
+)
 SCHEMA_NEW = (
     "{path} has schema version {version}, newer than this kdrama-bot knows ({latest}). Upgrade "
     "kdrama-bot, or point DATABASE_PATH at another file."
@@ -64,9 +68,21 @@ BUSY = (
 
 def refuse_folder(path: Path) -> None:
     """Raise DatabaseError if `path` is a folder, which SQLite only calls 'unable to open' (or a
-    disk I/O error), and which the advice to move the file aside must not be given for."""
+    disk I/O error), or lies in a file (`README.md/kdrama.db`), which creating its folder calls
+    'File exists'; the advice to check permissions or move the file aside fits neither."""
     if path.is_dir():
         raise DatabaseError(NOT_A_FILE.format(path=path, example=path / "kdrama.db"))
+    file = file_in_the_way(path)
+    if file is not None:
+        raise DatabaseError(IN_A_FILE.format(path=path, file=file))
+
+
+def file_in_the_way(path: Path) -> Path | None:
+    """The file that stands where a folder of `path` must be, if one does."""
+    if path.exists():
+        return None
+    nearest = next((parent for parent in path.parents if parent.exists()), None)
+    return nearest if nearest is not None and not nearest.is_dir() else None
 
 
 def is_damage(error: BaseException) -> bool:

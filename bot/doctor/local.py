@@ -14,7 +14,7 @@ import aiosqlite
 from dotenv import dotenv_values
 
 from bot.db import Database
-from bot.db.connection import migrations, read_only_uri, schema_version
+from bot.db.connection import file_in_the_way, migrations, read_only_uri, schema_version
 from bot.db.stats import content_counts
 from bot.doctor.report import Row, fail, ok, skipped
 from bot.formatting import content_summary
@@ -54,6 +54,8 @@ NO_DATABASE = "{path} does not exist yet; the bot creates and seeds it on its fi
 CANNOT_OPEN = "{path} can't be read: {error}"
 NOT_A_FILE = "{path} is a folder, not a database file"
 NOT_A_FILE_FIX = "Set DATABASE_PATH to a file, such as data/kdrama.db."
+IN_A_FILE = "{path} can't be a database: {file} is a file, not a folder"
+IN_A_FILE_FIX = "Set DATABASE_PATH to a file in a folder, such as data/kdrama.db."
 RESTORE_FIX = (
     "Restore it from a backup (an upgrade leaves one next to it, named {name}.before-v….bak), or "
     "move it away: the bot then creates a new one and seeds it from SHOWS_DIR."
@@ -124,6 +126,8 @@ async def database_rows(settings: Settings) -> tuple[list[Row], Database | None]
     path = settings.database_path
     if path.exists() and not path.is_file():
         return [fail(DATABASE, NOT_A_FILE.format(path=path), NOT_A_FILE_FIX)], None
+    if (file := file_in_the_way(path)) is not None:
+        return [fail(DATABASE, IN_A_FILE.format(path=path, file=file), IN_A_FILE_FIX)], None
     if not path.exists():
         return [ok(DATABASE, NO_DATABASE.format(path=path))], None
     restore = RESTORE_FIX.format(name=path.name)

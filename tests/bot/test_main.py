@@ -281,6 +281,29 @@ async def test_a_shows_dir_that_is_not_a_folder_is_named_instead_of_an_empty_bot
     assert emu.gateway.ready_count == 0
 
 
+async def test_a_database_path_through_a_file_is_named(emu, tmp_path):
+    # Before: "The database file …/README.md/kdrama.db cannot be used: [Errno 17] File exists:
+    # '…/README.md'. Check that the user running kdrama-bot … may read and write it …", with
+    # how to restore a damaged file; `db stats` said there was no database yet, and the doctor
+    # that the bot would create it on its first start.
+    readme = tmp_path / "README.md"
+    readme.write_text("# not a folder\n")
+    path = readme / "kdrama.db"
+    message = (
+        f"DATABASE_PATH is {path}, but {readme} is a file, not a folder, so no database can be "
+        f"made there. Set DATABASE_PATH to a file in a folder, such as data/kdrama.db."
+    )
+    settings = {**emulator_settings(emu), "DATABASE_PATH": str(path)}
+    for args in (["run"], ["db", "seed"], ["db", "stats"]):
+        assert await run(tmp_path, *args, **settings) == (2, "", message + "\n"), args
+    assert emu.requests == []
+    code, stdout, stderr = await run(tmp_path, "doctor", **settings)
+    assert (code, stderr) == (1, "")
+    flat = " ".join(stdout.split())  # the table wraps a long path
+    assert f"✗ Database {path} can't be a database: {readme} is a file, not a folder" in flat
+    assert readme.read_text() == "# not a folder\n"
+
+
 async def test_a_damaged_database_is_named_and_the_bot_does_not_start(emu, tmp_path):
     (tmp_path / "kdrama.db").write_bytes(b"not a database at all" * 200)
     code, _, stderr = await run(tmp_path, "run", **emulator_settings(emu))
