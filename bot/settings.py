@@ -40,6 +40,12 @@ Discord developer portal (https://discord.com/developers/applications), choose y
 then "Bot" and "Reset Token", and put the new token in .env after DISCORD_TOKEN=."""
 
 
+TOKEN_CHARACTER_HELP = """\
+DISCORD_TOKEN has a character no token has, at position {position}: an invisible or control \
+character, copied along with it. Open the Discord developer portal \
+(https://discord.com/developers/applications), choose your application, then "Bot" and \
+"Reset Token", and put the new token in .env after DISCORD_TOKEN=."""
+
 ENV_NOT_UTF8 = (
     "{path} is not saved as UTF-8 (line {line} has a byte UTF-8 does not allow), so kdrama-bot "
     "cannot read its settings. Save it as UTF-8: most editors offer it under Save As, as the "
@@ -91,6 +97,13 @@ def load_settings(
         value = values.get(name, "").strip()
         return value or None
 
+    token = text("DISCORD_TOKEN")
+    # aiohttp refuses a control character in the Authorization header with a traceback; the
+    # token itself is never shown, only where the character is.
+    unseen = next((i for i, c in enumerate(token or "") if not c.isprintable()), None)
+    if unseen is not None:
+        raise SettingsError(TOKEN_CHARACTER_HELP.format(position=unseen + 1))
+
     guild_id = text("DISCORD_GUILD_ID")
     if guild_id is not None and not (guild_id.isdigit() and 0 < int(guild_id) < 2**64):
         raise SettingsError(
@@ -131,7 +144,7 @@ def load_settings(
         ) from None
 
     return Settings(
-        token=text("DISCORD_TOKEN"),
+        token=token,
         database_path=Path(text("DATABASE_PATH") or DEFAULT_DATABASE_PATH),
         shows_dir=Path(text("SHOWS_DIR") or DEFAULT_SHOWS_DIR),
         guild_id=int(guild_id) if guild_id else None,

@@ -122,6 +122,28 @@ async def test_a_rejected_token_exits_2_without_traceback_or_retries(emu, tmp_pa
     assert emu.gateway.ready_count == 0
 
 
+@pytest.mark.parametrize("token", ["tok\x7fen", "\x1b[200~token\x1b[201~", "tok\u200ben"])
+async def test_a_token_with_a_control_character_says_to_copy_it_again(emu, tmp_path, token):
+    # Before: a traceback ending in "ValueError: Forbidden control character detected in
+    # headers. Potential header injection attack.", exit code 1, for run, invite and doctor.
+    # (DEL, a terminal's bracketed-paste marks, a zero-width space: pasted along with it.)
+    position = next(i for i, c in enumerate(token) if not c.isprintable()) + 1
+    message = (
+        f"DISCORD_TOKEN has a character no token has, at position {position}: an invisible or "
+        f"control character, copied along with it. Open the Discord developer portal "
+        f"(https://discord.com/developers/applications), choose your application, then "
+        f'"Bot" and "Reset Token", and put the new token in .env after DISCORD_TOKEN=.'
+    )
+    settings = {**emulator_settings(emu), "DISCORD_TOKEN": token}
+    for command in ("run", "invite"):
+        assert await run(tmp_path, command, **settings) == (2, "", message + "\n")
+    code, stdout, stderr = await run(tmp_path, "doctor", **settings)
+    assert (code, stderr) == (1, "")
+    assert message.split(".")[0] in " ".join(stdout.split())
+    assert token not in stdout
+    assert emu.requests == []
+
+
 async def test_sync_forces_a_sync_then_exits(emu, tmp_path):
     for _ in range(2):
         code, stdout, stderr = await run(tmp_path, "sync", **emulator_settings(emu))
