@@ -36,6 +36,7 @@ from bot.db import Database, DatabaseError, connection, open_database
 from bot.db.connection import (
     SCHEMA_NEW,
     backup_database,
+    file_in_the_way,
     is_damage,
     migrations,
     quick_check,
@@ -329,6 +330,8 @@ def backup_refusal(source: Path, target: Path, *, force: bool) -> str | None:
         )
     if target.resolve() in {source.resolve().with_name(source.name + end) for end in SIDE_FILES}:
         return f"{target} is the database itself. Choose another file for the backup."
+    if (file := file_in_the_way(target)) is not None:
+        return f"{file} is a file, not a folder, so nothing was written. Choose a PATH in a folder."
     if not target.parent.is_dir():
         return f"The folder {target.parent} does not exist. Create it, or choose another PATH."
     if target.exists() and not force:

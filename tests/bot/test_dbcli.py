@@ -275,6 +275,19 @@ def test_backup_refuses_paths_it_must_not_write(seeded, tmp_path, capsys, where,
     assert capsys.readouterr().err.startswith(message.format(target=target))
 
 
+@pytest.mark.parametrize("where", ["notes.txt/kdrama.bak", "notes.txt/2026/kdrama.bak"])
+def test_backup_into_a_file_says_it_is_a_file(seeded, tmp_path, capsys, where):
+    # Before: "The folder …/notes.txt does not exist. Create it, or choose another PATH." (or
+    # …/notes.txt/2026): it does exist, as a file, and no folder can be made in it.
+    (tmp_path / "notes.txt").write_text("notes")
+    assert dbcli.backup(seeded, tmp_path / where, force=False) == 1
+    assert capsys.readouterr().err == (
+        f"{tmp_path / 'notes.txt'} is a file, not a folder, so nothing was written. Choose a PATH "
+        f"in a folder.\n"
+    )
+    assert (tmp_path / "notes.txt").read_text() == "notes"
+
+
 def test_backup_without_a_database_is_a_database_problem(settings, tmp_path):
     with pytest.raises(DatabaseError, match="There is no database at"):
         dbcli.backup(settings, tmp_path / "backup.db", force=False)
