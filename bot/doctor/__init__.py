@@ -20,7 +20,7 @@ from typing import TextIO
 
 from rich.console import Console
 
-from bot.doctor.local import database_rows, env_file_row, settings_rows
+from bot.doctor.local import database_rows, env_file_row, settings_rows, show_files_row
 from bot.doctor.remote import discord_rows
 from bot.doctor.report import Row, exit_code, skipped, summary, table
 from bot.logs import setup_logging
@@ -41,6 +41,7 @@ async def diagnose(env_file: Path, environ: Mapping[str, str] | None = None) -> 
     rows += found
     if settings is None:
         return [*rows, skipped(DISCORD, NO_SETTINGS)]
+    rows.append(show_files_row(settings))
     found, db = await database_rows(settings)
     rows += found
     try:

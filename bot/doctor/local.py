@@ -13,11 +13,12 @@ from pathlib import Path
 import aiosqlite
 from dotenv import dotenv_values
 
+from bot.content.seed import shows_dir_files
 from bot.db import Database
 from bot.db.connection import file_in_the_way, migrations, read_only_uri, schema_version
 from bot.db.stats import content_counts
 from bot.doctor.report import Row, fail, ok, skipped
-from bot.formatting import content_summary
+from bot.formatting import content_summary, plural
 from bot.settings import Settings, SettingsError, load_settings, read_env_file
 
 # The documented settings: every name in .env.example (it lists them all).
@@ -30,6 +31,7 @@ DATABASE = "Database"
 SCHEMA = "Database schema"
 INTEGRITY = "Database integrity"
 CONTENT = "Content"
+SHOW_DATA = "Show data files"
 
 ENV_FOUND = "{path} ({count} settings)"
 ENV_MISSING = "there is no .env in {folder}"
@@ -72,6 +74,8 @@ INTEGRITY_BAD = "quick_check found damage: {problems}"
 CONTENT_EMPTY = "no shows in the database"
 CONTENT_EMPTY_FIX = "Run kdrama-bot db seed to load the data files from SHOWS_DIR."
 DATABASE_SKIPPED = "not checked: the database can't be read"
+SHOW_FILES = "{count} in {folder}"
+SHOW_FILES_FIX = "Set SHOWS_DIR in .env to the folder of show data files, such as data/shows."
 
 
 def env_file_row(env_file: Path, environ: Mapping[str, str]) -> Row:
@@ -119,6 +123,16 @@ def settings_rows(
     else:
         rows.append(fail(TOKEN, TOKEN_MISSING, TOKEN_MISSING_FIX))
     return rows, settings
+
+
+def show_files_row(settings: Settings) -> Row:
+    """SHOWS_DIR: the folder `db seed`, and a new database's first start, load shows from."""
+    try:
+        files = shows_dir_files(settings.shows_dir)
+    except SettingsError as error:
+        return fail(SHOW_DATA, str(error), SHOW_FILES_FIX)
+    count = plural(len(files), "data file", "data files")
+    return ok(SHOW_DATA, SHOW_FILES.format(count=count, folder=settings.shows_dir))
 
 
 async def database_rows(settings: Settings) -> tuple[list[Row], Database | None]:

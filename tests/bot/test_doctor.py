@@ -77,6 +77,7 @@ async def test_a_healthy_deployment_is_all_ticks_and_exits_0(emu, healthy, tmp_p
         ".env file",
         "Settings",
         "Token",
+        "Show data files",
         "Database",
         "Database schema",
         "Database integrity",
@@ -87,6 +88,7 @@ async def test_a_healthy_deployment_is_all_ticks_and_exits_0(emu, healthy, tmp_p
         "Channels",
     ]
     assert all(row.status is not Status.FAIL for row in rows), rows
+    assert by_check["Show data files"].detail == f"1 data file in {ROOT / 'data' / 'shows'}"
     assert by_check["Content"].detail == "1 show, 4 people, 2 characters, 9 quotes"
     assert by_check["Discord login"].detail.endswith(
         f"of the application Test Bot (id {emu.application_id})"
@@ -175,6 +177,16 @@ async def test_an_old_schema_says_the_bot_upgrades_it(healthy, tmp_path):
     assert row.status is Status.FAIL
     assert row.detail.startswith("version 1; this kdrama-bot uses version")
     assert "backs the file up" in row.fix
+
+
+async def test_a_shows_dir_that_is_not_a_folder_is_a_cross(emu, tmp_path):
+    environ = deployment(emu, tmp_path, SHOWS_DIR=str(tmp_path / "nowhere"))
+    by_check, rows = await check(environ, tmp_path)
+    row = by_check["Show data files"]
+    assert row.status is Status.FAIL
+    assert row.detail.startswith(f"SHOWS_DIR is {tmp_path / 'nowhere'}, which does not exist")
+    assert row.fix.startswith("Set SHOWS_DIR in .env")
+    assert exit_code(rows) == 1
 
 
 async def test_a_folder_is_not_a_database(tmp_path):
