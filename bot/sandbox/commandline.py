@@ -56,8 +56,14 @@ UNKNOWN_VERB = (
 AS_WHO = "Type as admin or as member: those are the two people in this server."
 PRESS_WHAT = "Type press and a button's label, for example: press Post"
 TAKES_NOTHING = "{verb} takes nothing after it."
+NOT_UTF8 = (
+    "Part of that line is not UTF-8 text, so Discord could not send it. Type it again, or save "
+    "the file as UTF-8."
+)
 
 _OPTION_START = re.compile(r"([A-Za-z0-9_-]+):")
+# Bytes that are not UTF-8 reach Python as lone surrogates (surrogateescape): nothing can send them.
+_NOT_UTF8 = re.compile("[\ud800-\udfff]")
 
 
 class InputError(Exception):
@@ -106,6 +112,8 @@ def parse_line(line: str, catalog: Catalog) -> Action | None:
     text = line.strip()
     if not text or text.startswith("#"):
         return None
+    if not_utf8(text):
+        raise InputError(NOT_UTF8)
     if text.startswith("/"):
         return parse_slash(text[1:], catalog)
     word, _, rest = text.partition(" ")
@@ -128,6 +136,11 @@ def parse_line(line: str, catalog: Catalog) -> Action | None:
             raise InputError(PRESS_WHAT)
         return Press(_unquote(rest))
     raise InputError(UNKNOWN_VERB.format(word=word))
+
+
+def not_utf8(text: str) -> bool:
+    """Whether `text` holds bytes that were not UTF-8 (read with errors="surrogateescape")."""
+    return _NOT_UTF8.search(text) is not None
 
 
 def _takes_nothing(verb: str) -> NoReturn:

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot.sandbox.commandline import not_utf8
+
 TEXT_INPUT = 4
 PARAGRAPH = 2
 
@@ -18,6 +20,7 @@ OPTIONAL_HINT = " (optional)"
 REQUIRED = "{label} is required."
 TOO_SHORT = "{label} needs at least {limit} characters; that was {length}."
 TOO_LONG = "{label} can be at most {limit} characters; that was {length}."
+NOT_UTF8 = "{label} is not all UTF-8 text, so Discord could not send it."
 OPENED = "The bot opened a form: {title}. Fill in each field{how}."
 HOW_INTERACTIVE = " (an empty line leaves an optional field empty; Ctrl-C cancels)"
 CANCELLED = "The form was closed without sending it."
@@ -47,6 +50,8 @@ class FormField:
         """Why Discord's form would refuse `value`, or None if it is fine."""
         if not value:
             return REQUIRED.format(label=self.label) if self.required else None
+        if not_utf8(value):
+            return NOT_UTF8.format(label=self.label)
         if len(value) < self.min_length:
             return TOO_SHORT.format(label=self.label, limit=self.min_length, length=len(value))
         if len(value) > self.max_length:

@@ -8,6 +8,7 @@ cancels the current line or form instead of killing the bot mid-answer.
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 import os
 import signal
@@ -309,6 +310,11 @@ def run_sandbox(settings: Settings, line: str | None = None, user: str = "member
     """
     # SIGTERM ends the session like quit does, so the temporary folder is still removed.
     signal.signal(signal.SIGTERM, _quit)
+    # Bytes that are not UTF-8 are read as lone surrogates, which the sandbox refuses politely,
+    # and echoed back as they came, instead of a UnicodeDecodeError at the next line.
+    for stream in (sys.stdin, sys.stdout):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="surrogateescape")
     with Terminal(settings, sys.stdin, sys.stdout, sys.stderr, user) as terminal:
         return terminal.prompt() if line is None else terminal.ask(line)
 

@@ -42,8 +42,10 @@ async def run(tmp_path: Path, *args: str, stdin: str = "", **settings: str):
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
-    stdout, stderr = await asyncio.wait_for(process.communicate(stdin.encode()), 60)
-    return process.returncode, stdout.decode(), stderr.decode()
+    stdout, stderr = await asyncio.wait_for(
+        process.communicate(stdin.encode("utf-8", "surrogateescape")), 60
+    )
+    return process.returncode, stdout.decode(errors="surrogateescape"), stderr.decode()
 
 
 async def test_a_piped_script_prints_each_reply_and_exits_at_the_end(tmp_path):
@@ -113,6 +115,26 @@ async def test_ask_as_admin_reads_a_form_from_standard_input(tmp_path):
     )
     assert code == 1
     assert stdout.endswith("The form was closed without sending it.\n")
+
+
+async def test_bytes_that_are_not_utf8_are_refused_politely(tmp_path):
+    # "\udcff" is the byte 0xff, which is not UTF-8. Strict, as in a UTF-8 locale.
+    strict = {"PYTHONIOENCODING": "utf-8:strict"}
+    script = "/who name:Tae\udcff\nas admin\n/announce post channel:#news\nT\udcff\nM\n/about\n"
+    code, stdout, stderr = await run(tmp_path, KDRAMA_BOT, "sandbox", stdin=script, **strict)
+    assert (code, stderr) == (1, "")
+    assert (
+        "Part of that line is not UTF-8 text, so Discord could not send it. "
+        "Type it again, or save the file as UTF-8.\n> as admin\n"
+    ) in stdout
+    assert (
+        "The form was not sent: Title is not all UTF-8 text, so Discord could not send it.\n"
+        in (stdout)
+    )
+    assert "> /about\nkdrama-bot\n" in stdout  # it went on after the bad lines
+    code, stdout, stderr = await run(tmp_path, KDRAMA_BOT, "ask", "/who name:\udcff", **strict)
+    assert (code, stderr) == (1, "")
+    assert stdout.startswith("Part of that line is not UTF-8 text")
 
 
 async def test_make_run_without_a_token_starts_the_sandbox(tmp_path):
