@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from bot.emulator import commands as kinds
+from bot.emulator.limits import INTEGER_MAX, NUMBER_MAX
 from bot.sandbox.catalog import Catalog, CommandSpec, OptionSpec
 
 PEOPLE = ("member", "admin")
@@ -326,10 +327,14 @@ def _number(option: OptionSpec, raw: str) -> int | float:
         raise InputError(
             NOT_A_NUMBER.format(name=option.name, kind=option.kind, value=raw)
         ) from None
-    if option.min_value is not None and value < option.min_value:
-        raise InputError(TOO_SMALL.format(name=option.name, limit=option.min_value))
-    if option.max_value is not None and value > option.max_value:
-        raise InputError(TOO_BIG.format(name=option.name, limit=option.max_value))
+    # Discord sends no number beyond its own range, whatever the option's limits.
+    widest = INTEGER_MAX if option.type == kinds.INTEGER else NUMBER_MAX
+    low = -widest if option.min_value is None else option.min_value
+    high = widest if option.max_value is None else option.max_value
+    if value < low:
+        raise InputError(TOO_SMALL.format(name=option.name, limit=low))
+    if value > high:
+        raise InputError(TOO_BIG.format(name=option.name, limit=high))
     return value
 
 

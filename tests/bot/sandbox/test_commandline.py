@@ -291,3 +291,21 @@ def test_tab_completion(typed, offered):
         "press": ["Post", "Cancel"],
     }
     assert completions(typed, CATALOG, values) == offered
+
+
+def test_a_whole_number_discord_could_not_send_is_refused():
+    # /quote withdraw id has only a min_value; Discord still keeps integers within ±(2^53 - 1).
+    withdraw = {
+        "name": "withdraw",
+        "description": "Take back a quote",
+        "options": [
+            {"type": 4, "name": "id", "description": "The id", "required": True, "min_value": 1}
+        ],
+    }
+    catalog = Catalog.from_commands([withdraw])
+    line = "/withdraw id:" + "9" * 23
+    with pytest.raises(InputError) as raised:
+        parse_line(line, catalog)
+    assert str(raised.value) == "id: must be at most 9007199254740991."
+    action = parse_line("/withdraw id:9007199254740991", catalog)
+    assert isinstance(action, Slash) and action.options == {"id": 9007199254740991}
