@@ -17,6 +17,7 @@ PARAGRAPH = 2
 
 PARAGRAPH_HINT = " (paragraph; end with an empty line)"
 OPTIONAL_HINT = " (optional)"
+KEEP_HINT = " (empty keeps: {value})"
 REQUIRED = "{label} is required."
 TOO_SHORT = "{label} needs at least {limit} characters; that was {length}."
 TOO_LONG = "{label} can be at most {limit} characters; that was {length}."
@@ -44,7 +45,13 @@ class FormField:
             hints += PARAGRAPH_HINT
         if not self.required:
             hints += OPTIONAL_HINT
+        if self.value:
+            hints += KEEP_HINT.format(value=self.value.replace("\n", "\\n"))
         return f"{self.label}{hints}: "
+
+    def answer(self, typed: str) -> str:
+        """What the field holds after `typed`: an empty answer keeps what the bot filled in."""
+        return typed or self.value
 
     def problem(self, value: str) -> str | None:
         """Why Discord's form would refuse `value`, or None if it is fine."""

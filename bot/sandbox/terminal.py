@@ -237,6 +237,7 @@ class Terminal:
                     )
                     if value is None:
                         return None
+                    value = field.answer(value)
                     trouble = field.problem(value)
                     if trouble is None:
                         values[field.custom_id] = value

@@ -199,3 +199,21 @@ def test_the_bots_log_is_kept_only_when_it_holds_an_error(tmp_path, monkeypatch,
             f"The bot logged errors during this session; its log is kept at {kept[0]}."
         )
         assert "ERROR    bot.test: something broke" in kept[0].read_text()
+
+
+def test_an_empty_answer_keeps_what_the_bot_filled_in(tmp_path, root_logging):
+    # /announce edit opens the form pre-filled, as Discord shows it: Enter keeps each field.
+    settings = load_settings(
+        {"SHOWS_DIR": str(ROOT / "data" / "shows"), "DATABASE_PATH": str(tmp_path / "k.db")},
+        env_file=None,
+    )
+    script = "/announce post channel:#news\nWatch party\nTonight.\npress Post\n"
+    script += "/announce edit id:1\n\nTonight at 8.\n"
+    stdout = io.StringIO()
+    with Terminal(settings, io.StringIO(script), stdout, io.StringIO(), "admin") as terminal:
+        assert terminal.prompt() == 0
+    text = stdout.getvalue()
+    edited = text.split("> /announce edit id:1\n")[1]
+    assert "Title (empty keeps: Watch party): \n" in edited
+    assert "Message (empty keeps: Tonight.): Tonight at 8.\n" in edited
+    assert "Edited announcement #1 in place" in edited
