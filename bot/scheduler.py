@@ -141,18 +141,19 @@ class Scheduler:
         db, now = self.bot.db, self.bot.clock.now()
         assert announcement.due_at is not None
         if now - announcement.due_at > self.grace:
+            # A later occurrence still within the grace period goes out on the next pass.
+            next_due = self._next_due(announcement, now - self.grace)
             # An earlier attempt may have reached Discord before the bot went down.
             earlier = await find_claim(db, announcement)
             channel = self.bot.get_channel(announcement.channel_id)
             sent = earlier and channel and await self._find_sent(channel, announcement, earlier)
             if earlier and sent:
-                next_due = self._next_due(announcement, now)
                 await record_sent(db, announcement, earlier, sent, now, next_due)
                 return
             log.warning(
                 "Announcement %s was due at %s: missed", announcement.id, announcement.due_at
             )
-            await record_missed(db, announcement, now, self._next_due(announcement, now))
+            await record_missed(db, announcement, now, next_due)
             return
         post = await claim(db, announcement, now)
         if post is None:

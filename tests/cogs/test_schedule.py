@@ -493,3 +493,26 @@ async def test_a_time_that_passed_while_the_preview_was_open_is_not_scheduled(em
     await settle(bot)
     assert posts(emu) == []
     assert (await bot.db.fetch_one("SELECT count(*) FROM announcements"))[0] == 0
+
+
+async def test_a_repeat_down_for_a_day_posts_the_occurrence_still_within_grace(emu, db, clock):
+    """Yesterday's occurrence is missed, but today's is only an hour late: it still goes out."""
+    bot, task = await start_bot(emu, db, clock)
+    await emu.wait_for_commands(ALL_COMMANDS)
+    await confirm(emu, await schedule(emu, "in 1h", repeat="daily"))
+    first_due = clock.now() + timedelta(hours=1)
+    await stop_bot(bot, task)
+    clock.advance(timedelta(hours=26))  # down across yesterday's and (by an hour) today's
+    bot, task = await start_bot(emu, db, clock)
+    try:
+        [post] = await wait_for_posts(emu, bot, 1)
+        await settle(bot)
+        assert post.embeds[0]["title"] == "Watch party"
+        assert len(posts(emu)) == 1
+        announcement = await get_announcement(db, emu.guild.id, 1)
+        assert announcement.state == "scheduled"
+        assert announcement.due_at == first_due + timedelta(days=2)
+        log = await (await emu.slash(emu.admin, "announce log")).message()
+        assert "the bot **missed** `#1`" in log.embeds[0]["description"]
+    finally:
+        await stop_bot(bot, task)
