@@ -25,6 +25,7 @@ from bot.db.announcements import (
     claim,
     due_announcements,
     find_claim,
+    get_announcement,
     next_attempt_at,
     record_failed,
     record_missed,
@@ -157,7 +158,10 @@ class Scheduler:
             return
         post = await claim(db, announcement, now)
         if post is None:
-            return  # cancelled or edited since it was read
+            return  # cancelled, or its state changed, since it was read
+        # Its text may have been edited while earlier posts were sent: post what it says now.
+        announcement = await get_announcement(db, announcement.guild_id, announcement.id)
+        assert announcement is not None
         try:
             message_id = post.message_id or await self._send(announcement, post, now)
         except PermanentFailure as failure:

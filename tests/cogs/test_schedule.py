@@ -516,3 +516,25 @@ async def test_a_repeat_down_for_a_day_posts_the_occurrence_still_within_grace(e
         assert "the bot **missed** `#1`" in log.embeds[0]["description"]
     finally:
         await stop_bot(bot, task)
+
+
+async def test_an_edit_while_an_earlier_post_is_sending_changes_what_goes_out(emu, bot, clock):
+    """Two posts due together: the second is edited while the first is still being sent."""
+    await confirm(emu, await schedule(emu, "in 1m", title="First", body="First text"))
+    await confirm(emu, await schedule(emu, "in 1m", title="Old title", body="Old text"))
+    channel = emu.channel("announcements")
+    hold = emu.hold("POST", f"/channels/{channel.id}/messages")
+    clock.advance(timedelta(minutes=1))
+    await asyncio.wait_for(hold.arrived, 5)  # the first is on its way; the second is next
+    form = await emu.slash(emu.admin, "announce edit", {"id": 2})
+    done = await emu.submit_modal(emu.admin, form, {"Title": "New title", "Message": "New text"})
+    reply = await done.message()
+    assert reply.content.startswith("**Updated** announcement **#2**. The new text goes out")
+    hold.release()
+    await wait_for_posts(emu, bot, 2)
+    first, second = posts(emu)
+    assert first.embeds[0]["title"] == "First"
+    assert (second.embeds[0]["title"], second.embeds[0]["description"]) == (
+        "New title",
+        "New text",
+    )
