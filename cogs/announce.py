@@ -77,7 +77,8 @@ CANCELLED = "Cancelled. Nothing was posted."
 EXPIRED = "This preview expired, and nothing was done. Run the command again to start over."
 ONLY_AUTHOR = "Only the admin who started this can use these buttons."
 CHANNEL_GONE = "I can't find that channel any more (it may have been deleted). Nothing was posted."
-ROLE_GONE = "The role {role} no longer exists. Nothing was posted."
+ROLE_DELETED = "The role {role} no longer exists."
+ROLE_GONE = ROLE_DELETED + " Nothing was posted."
 MISSING_PERMISSIONS = (
     "I can't post in {channel}: I'm missing **{permissions}** there. Give my role those "
     "permissions in the channel's settings, or choose another channel."
@@ -372,7 +373,10 @@ class AnnounceCog(commands.GroupCog, group_name="announce", group_description="A
         self.bot.scheduler.renderers.pop("announcement", None)
 
     async def render(self, announcement: Announcement) -> OutgoingPost:
-        """The scheduler's post: refused when the server no longer allows its ping."""
+        """The scheduler's post: refused when its ping role is gone or no longer allowed."""
+        role_id, guild = announcement.ping_role_id, self.bot.get_guild(announcement.guild_id)
+        if role_id is not None and guild is not None and guild.get_role(role_id) is None:
+            raise PermanentFailure(ROLE_DELETED.format(role=f"<@&{role_id}>"))
         withdrawn = await self._ping_withdrawn(announcement.guild_id, announcement.ping_role_id)
         if withdrawn is not None:
             raise PermanentFailure(withdrawn)

@@ -538,3 +538,20 @@ async def test_an_edit_while_an_earlier_post_is_sending_changes_what_goes_out(em
         "New title",
         "New text",
     )
+
+
+async def test_a_ping_role_deleted_before_the_post_fails_it_with_the_reason(emu, bot, clock):
+    await confirm(emu, await schedule(emu, "in 1m", ping="Watch Party"))
+    role_id = emu.role("Watch Party").id
+    await emu.delete_role("Watch Party")
+    clock.advance(timedelta(minutes=1))
+    await settle(bot)
+    assert posts(emu) == []
+    announcement = await get_announcement(bot.db, emu.guild.id, 1)
+    assert announcement.state == "failed"
+    assert announcement.last_error == f"The role <@&{role_id}> no longer exists."
+    listing = await (await emu.slash(emu.admin, "announce list")).message()
+    assert (
+        f"**failed**: The role <@&{role_id}> no longer exists."
+        in (listing.embeds[0]["description"])
+    )
