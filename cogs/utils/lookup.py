@@ -13,7 +13,7 @@ from bot.db.guild_settings import get_settings
 from bot.db.people import NameMatch, nearest_names, search_names
 from bot.db.shows import Show, find_show, get_show, list_shows, search_show_titles
 from bot.errors import UserFacingError
-from bot.formatting import CHOICES, choice_text
+from bot.formatting import CHOICES, choice_text, truncate
 from bot.search import fold_name
 
 NO_SHOWS = "No shows are loaded yet. An admin can load them with `kdrama-bot db seed`."
@@ -25,6 +25,9 @@ UNKNOWN_SHOW = "I don't know a show called **{title}**. I know: {titles}."
 UNKNOWN_NAME = "I couldn't find anyone called **{name}**."
 DID_YOU_MEAN = " Did you mean {names}?"
 EMPTY_NAME = "Type a name to look up, in any script: a person, a character or an alias."
+# Titles are up to 200 characters: ten of them in full would not fit in one message.
+TITLES_LISTED = 10
+TITLE_LENGTH = 60
 
 
 def is_named(text: str | None) -> bool:
@@ -34,7 +37,7 @@ def is_named(text: str | None) -> bool:
 
 
 def _titles(shows: list[Show]) -> str:
-    return ", ".join(f"*{show.title}*" for show in shows[:10])
+    return ", ".join(f"*{truncate(show.title, TITLE_LENGTH)}*" for show in shows[:TITLES_LISTED])
 
 
 async def resolve_show(db: Database, title: str | None, guild_id: int | None = None) -> Show:
