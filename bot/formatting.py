@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import TYPE_CHECKING
 
@@ -87,6 +88,21 @@ def fit_embed(embed: discord.Embed) -> discord.Embed:
         excess = len(embed) - EMBED_TOTAL
         embed.description = truncate(embed.description, len(embed.description) - excess)
     return embed
+
+
+# Everything discord.py's two escapes act on: markdown characters, a line starting with >, # or -,
+# and @ (a link is left as it is). Most texts have none of them, and skip both passes.
+_NEEDS_ESCAPING = re.compile(r"[_\\~|*`>\[#@]|^\s*-", re.MULTILINE)
+
+
+def neutral(text: str) -> str:
+    """Text from the data or a member shown as plain text: no markdown, and no mention that
+    could ping or render."""
+    if _NEEDS_ESCAPING.search(text) is None:
+        return text
+    from discord.utils import escape_markdown, escape_mentions  # here: see the imports above
+
+    return escape_mentions(escape_markdown(text))
 
 
 def is_blank(text: str) -> bool:

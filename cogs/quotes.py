@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import operator
-import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, overload
 
@@ -28,7 +27,7 @@ from bot.db.community import (
 )
 from bot.db.quotes import COUNT_CAP, Quote, random_quote, search_quotes, speaker_roles
 from bot.errors import UserFacingError, View
-from bot.formatting import excerpt, fit_embed, is_blank
+from bot.formatting import excerpt, fit_embed, is_blank, neutral
 from bot.scheduler import PermanentFailure
 from bot.search import fold_text, highlight_span
 from cogs.utils.checks import is_moderator
@@ -96,18 +95,6 @@ RESULTS = 50
 QUOTE_FIELDS = operator.attrgetter(*(field.name for field in dataclasses.fields(Quote)))
 PER_PAGE = 5
 EXCERPT = 300
-
-
-# Everything discord.py's two escapes act on: markdown characters, a line starting with >, # or -,
-# and @ (a link is left as it is). Most quotes have none of them, and skip both passes.
-_NEEDS_ESCAPING = re.compile(r"[_\\~|*`>\[#@]|^\s*-", re.MULTILINE)
-
-
-def neutral(text: str) -> str:
-    """Member-written text shown as plain text: no markdown, and no mention that could ping."""
-    if _NEEDS_ESCAPING.search(text) is None:
-        return text
-    return discord.utils.escape_mentions(escape_markdown(text))
 
 
 def quote_card(quote: Quote, roles: list[str]) -> discord.Embed:

@@ -10,7 +10,7 @@ from discord.ext import commands
 
 from bot.db.cache import UntilChanged
 from bot.db.shows import CastMember, Credit, Show, list_shows, show_cast, show_credits
-from bot.formatting import bullet_lines, fit_embed
+from bot.formatting import bullet_lines, fit_embed, neutral
 from cogs.utils.lookup import resolve_show, show_choices
 from cogs.utils.paginator import Paginator, paginate_lines
 
@@ -43,18 +43,22 @@ LIST_PER_PAGE = 15
 
 
 def _actor_line(member: CastMember) -> str:
-    native = f" ({member.person_native_name})" if member.person_native_name else ""
-    return AS.format(person=member.person_name, native=native, character=member.character_name)
+    native = f" ({neutral(member.person_native_name)})" if member.person_native_name else ""
+    return AS.format(
+        person=neutral(member.person_name), native=native, character=neutral(member.character_name)
+    )
 
 
 def show_card(show: Show, cast: list[CastMember], credits: list[Credit]) -> discord.Embed:
-    embed = discord.Embed(title=show.title, description=show.premise, colour=COLOUR)
-    platform = " · ".join(part for part in (show.platform, show.format) if part)
+    embed = discord.Embed(
+        title=neutral(show.title), description=neutral(show.premise), colour=COLOUR
+    )
+    platform = " · ".join(neutral(part) for part in (show.platform, show.format) if part)
     if platform:
         embed.add_field(name=PLATFORM, value=platform, inline=False)
     by_role: dict[str, list[str]] = {}
     for credit in credits:
-        by_role.setdefault(credit.role, []).append(credit.person_name)
+        by_role.setdefault(credit.role, []).append(neutral(credit.person_name))
     for role, people in by_role.items():
         label = CREDIT_LABELS.get(role, role.capitalize())
         embed.add_field(name=label, value=", ".join(people), inline=True)
@@ -63,14 +67,14 @@ def show_card(show: Show, cast: list[CastMember], credits: list[Credit]) -> disc
             name=STARRING, value=bullet_lines([_actor_line(m) for m in cast]), inline=False
         )
     if show.settings:
-        embed.add_field(name=SETTINGS, value=", ".join(show.settings), inline=True)
+        embed.add_field(name=SETTINGS, value=", ".join(map(neutral, show.settings)), inline=True)
     if show.filmed_in:
-        embed.add_field(name=FILMED_IN, value=", ".join(show.filmed_in), inline=True)
+        embed.add_field(name=FILMED_IN, value=", ".join(map(neutral, show.filmed_in)), inline=True)
     if show.synopsis:
-        embed.add_field(name=SYNOPSIS, value=show.synopsis, inline=False)
+        embed.add_field(name=SYNOPSIS, value=neutral(show.synopsis), inline=False)
     behind = [line for line in (show.origin, *show.notes) if line]
     if behind:
-        embed.add_field(name=ABOUT, value=bullet_lines([f"• {line}" for line in behind]))
+        embed.add_field(name=ABOUT, value=bullet_lines([f"• {neutral(line)}" for line in behind]))
     embed.set_footer(text=FOOTER)
     return fit_embed(embed)
 
@@ -81,7 +85,7 @@ def cast_pages(show: Show, cast: list[CastMember]) -> list[discord.Embed]:
     return [
         fit_embed(
             discord.Embed(
-                title=CAST_TITLE.format(title=show.title), description=text, colour=COLOUR
+                title=CAST_TITLE.format(title=neutral(show.title)), description=text, colour=COLOUR
             )
         )
         for text in texts or [NO_CAST]
@@ -91,9 +95,9 @@ def cast_pages(show: Show, cast: list[CastMember]) -> list[discord.Embed]:
 def list_pages(shows: list[Show]) -> list[discord.Embed]:
     lines = []
     for show in shows:
-        native = f" ({show.native_title})" if show.native_title else ""
-        platform = f" · {show.platform}" if show.platform else ""
-        lines.append(LIST_LINE.format(title=show.title, native=native, platform=platform))
+        native = f" ({neutral(show.native_title)})" if show.native_title else ""
+        platform = f" · {neutral(show.platform)}" if show.platform else ""
+        lines.append(LIST_LINE.format(title=neutral(show.title), native=native, platform=platform))
     texts = paginate_lines(lines, per_page=LIST_PER_PAGE) or [NO_SHOWS]
     return [discord.Embed(title=LIST_TITLE, description=text, colour=COLOUR) for text in texts]
 

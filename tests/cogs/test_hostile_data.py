@@ -96,3 +96,28 @@ async def test_which_show_answer_fits_with_long_titles(emu, hostile_bot):
     reply = await (await emu.slash(emu.member, "show cast", {"title": "Nothing Like It"})).message()
     assert reply.ephemeral
     assert reply.content.startswith("I don't know a show called **Nothing Like It**.")
+
+
+async def test_show_cards_show_markdown_in_the_data_as_typed(emu, hostile_bot):
+    title = "*Hostile* " + MARKDOWN
+    reply = await (await emu.slash(emu.member, "show info", {"title": title[:100]})).message()
+    embed = reply.embeds[0]
+    assert embed["title"] == plain(title)
+    assert embed["description"] == plain(PREMISE)
+    shown = {field["name"]: field["value"] for field in embed["fields"]}
+    assert shown["Platform"] == plain("__Platform__")
+    assert shown["Written by"] == plain("Ima **Bold** @everyone")
+    assert shown["Synopsis"].startswith(plain("### Synopsis " + MARKDOWN))
+    assert (
+        shown["Starring"]
+        == f"**{plain('Ima **Bold** @everyone')}** (가짜 🙂) as **{plain('Char _Under_ <@123>')}**"
+    )
+    assert shown["Set in"] == plain("*Set* here")
+    assert shown["Behind the scenes"] == "• " + plain("A **note**")
+    cast = await (await emu.slash(emu.member, "show cast", {"title": "적대적 쇼"})).message()
+    assert cast.embeds[0]["title"] == plain(title) + ": cast"
+    assert shown["Starring"] == cast.embeds[0]["description"]
+    listed = await (await emu.slash(emu.member, "show list")).message()
+    assert listed.embeds[0]["description"].splitlines()[0] == (
+        f"**{plain(title)}** (적대적 쇼 敵対的 🎭 e\u0301) · {plain('__Platform__')}"
+    )
