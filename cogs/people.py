@@ -11,7 +11,7 @@ from discord.ext import commands
 from bot.db.cache import UntilChanged
 from bot.db.people import Character, Person, get_character, get_person
 from bot.errors import UserFacingError
-from bot.formatting import FIELD_VALUE, bullet_lines, fit_embed, plural
+from bot.formatting import FIELD_VALUE, bullet_lines, fit_embed, inline_code, neutral, plural
 from cogs.utils.lookup import name_choices, resolve_name
 from cogs.utils.paginator import Paginator, paginate_lines
 
@@ -29,7 +29,7 @@ CREDITS = "Credits"
 CREDIT_LINE = "{role} of *{show}*"
 QUOTES = "Quotes"
 NO_QUOTES = "None yet"
-QUOTE_HINT = " · try `/quote random person:{name}`"
+QUOTE_HINT = " · try {command}"
 PLAYED_BY = "Played by"
 SHOW = "Show"
 PERSON_FOOTER = "Person"
@@ -44,26 +44,34 @@ FIELDS_PER_PAGE = 6
 def _quote_count(count: int, name: str) -> str:
     if not count:
         return NO_QUOTES
-    return plural(count, "quote", "quotes") + QUOTE_HINT.format(name=name)
+    return plural(count, "quote", "quotes") + QUOTE_HINT.format(
+        command=inline_code(f"/quote random person:{name}")
+    )
 
 
 def person_pages(person: Person) -> list[discord.Embed]:
     """The person's card; a long list of roles and credits goes on to further pages."""
-    embed = discord.Embed(title=person.name, colour=PERSON_COLOUR)
+    embed = discord.Embed(title=neutral(person.name), colour=PERSON_COLOUR)
     if person.native_name:
-        embed.add_field(name=NATIVE_NAME, value=person.native_name, inline=True)
+        embed.add_field(name=NATIVE_NAME, value=neutral(person.native_name), inline=True)
     if person.aliases:
-        embed.add_field(name=ALSO_KNOWN_AS, value=", ".join(person.aliases), inline=True)
+        embed.add_field(
+            name=ALSO_KNOWN_AS, value=", ".join(map(neutral, person.aliases)), inline=True
+        )
     if person.known_for:
         embed.add_field(
             name=KNOWN_FOR,
-            value=bullet_lines([f"• {item}" for item in person.known_for]),
+            value=bullet_lines([f"• {neutral(item)}" for item in person.known_for]),
             inline=False,
         )
     embed.add_field(name=QUOTES, value=_quote_count(person.quote_count, person.name), inline=False)
-    roles = [ROLE_LINE.format(character=r.character_name, show=r.show_title) for r in person.roles]
+    roles = [
+        ROLE_LINE.format(character=neutral(r.character_name), show=neutral(r.show_title))
+        for r in person.roles
+    ]
     credits = [
-        CREDIT_LINE.format(role=c.role.capitalize(), show=c.show_title) for c in person.credits
+        CREDIT_LINE.format(role=c.role.capitalize(), show=neutral(c.show_title))
+        for c in person.credits
     ]
     lists = [(ROLES, roles), (CREDITS, credits)]
     pages = [embed]
@@ -73,7 +81,7 @@ def person_pages(person: Person) -> list[discord.Embed]:
             page = pages[-1]
             if len(page.fields) >= FIELDS_PER_PAGE:
                 page = discord.Embed(
-                    title=MORE_TITLE.format(name=person.name), colour=PERSON_COLOUR
+                    title=MORE_TITLE.format(name=neutral(person.name)), colour=PERSON_COLOUR
                 )
                 pages.append(page)
             page.add_field(
@@ -86,15 +94,21 @@ def person_pages(person: Person) -> list[discord.Embed]:
 
 def character_card(character: Character) -> discord.Embed:
     embed = discord.Embed(
-        title=character.name, description=character.description, colour=CHARACTER_COLOUR
+        title=neutral(character.name),
+        description=neutral(character.description) if character.description else None,
+        colour=CHARACTER_COLOUR,
     )
     if character.native_name:
-        embed.add_field(name=NATIVE_NAME, value=character.native_name, inline=True)
+        embed.add_field(name=NATIVE_NAME, value=neutral(character.native_name), inline=True)
     if character.aliases:
-        embed.add_field(name=ALSO_KNOWN_AS, value=", ".join(character.aliases), inline=True)
+        embed.add_field(
+            name=ALSO_KNOWN_AS, value=", ".join(map(neutral, character.aliases)), inline=True
+        )
     if character.played_by:
-        embed.add_field(name=PLAYED_BY, value=", ".join(character.played_by), inline=True)
-    embed.add_field(name=SHOW, value=f"*{character.show_title}*", inline=True)
+        embed.add_field(
+            name=PLAYED_BY, value=", ".join(map(neutral, character.played_by)), inline=True
+        )
+    embed.add_field(name=SHOW, value=f"*{neutral(character.show_title)}*", inline=True)
     if character.quote_count:
         embed.add_field(
             name=QUOTES, value=_quote_count(character.quote_count, character.name), inline=False

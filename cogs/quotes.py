@@ -99,7 +99,8 @@ EXCERPT = 300
 
 def quote_card(quote: Quote, roles: list[str]) -> discord.Embed:
     embed = discord.Embed(description=f"“{neutral(quote.text)}”", colour=COLOUR)
-    speaker = neutral(quote.speaker_name) + (f", {' and '.join(roles)}" if roles else "")
+    said = " and ".join(map(neutral, roles))
+    speaker = neutral(quote.speaker_name) + (f", {said}" if roles else "")
     embed.add_field(name=SAID_BY, value=speaker, inline=False)
     if quote.context:
         embed.add_field(name=CONTEXT, value=neutral(quote.context), inline=False)
@@ -121,7 +122,7 @@ def review_card(quote: CommunityQuote, waiting: int) -> discord.Embed:
     )
     embed.add_field(name=SAID_BY, value=neutral(quote.speaker), inline=True)
     if quote.show_title:
-        embed.add_field(name="Show", value=quote.show_title, inline=True)
+        embed.add_field(name="Show", value=neutral(quote.show_title), inline=True)
     if quote.context:
         embed.add_field(name=CONTEXT, value=neutral(quote.context), inline=False)
     embed.add_field(name=REVIEW_SUBMITTED_BY, value=f"<@{quote.submitter_id}>", inline=False)
@@ -135,7 +136,10 @@ def _search_line(query: str, quote: Quote) -> str:
     text = f"{before}**{match}**{after}" if match else before
     said_by = ", ".join(
         part
-        for part in (neutral(quote.speaker_name), quote.show_title and f"*{quote.show_title}*")
+        for part in (
+            neutral(quote.speaker_name),
+            quote.show_title and f"*{neutral(quote.show_title)}*",
+        )
         if part
     )
     mark = COMMUNITY_MARK if quote.community else ""
@@ -244,10 +248,10 @@ class QuotesCog(commands.GroupCog, group_name="quote", group_description="Memora
         )
         if quote is None:
             if match is not None:
-                in_show = IN_SHOW.format(title=chosen_show.title) if chosen_show else ""
-                raise UserFacingError(NO_QUOTES_FOR.format(name=match.name, show=in_show))
+                in_show = IN_SHOW.format(title=neutral(chosen_show.title)) if chosen_show else ""
+                raise UserFacingError(NO_QUOTES_FOR.format(name=neutral(match.name), show=in_show))
             if chosen_show is not None:
-                raise UserFacingError(NO_QUOTES_IN_SHOW.format(title=chosen_show.title))
+                raise UserFacingError(NO_QUOTES_IN_SHOW.format(title=neutral(chosen_show.title)))
             raise UserFacingError(NO_QUOTES)
         embed = quote_card(quote, await speaker_roles(db, quote))
         await interaction.response.send_message(embed=embed)

@@ -13,7 +13,7 @@ from bot.db.guild_settings import get_settings
 from bot.db.people import NameMatch, nearest_names, search_names
 from bot.db.shows import Show, find_show, get_show, list_shows, search_show_titles
 from bot.errors import UserFacingError
-from bot.formatting import CHOICES, choice_text, truncate
+from bot.formatting import CHOICES, choice_text, neutral, truncate
 from bot.search import fold_name
 
 NO_SHOWS = "No shows are loaded yet. An admin can load them with `kdrama-bot db seed`."
@@ -37,7 +37,10 @@ def is_named(text: str | None) -> bool:
 
 
 def _titles(shows: list[Show]) -> str:
-    return ", ".join(f"*{truncate(show.title, TITLE_LENGTH)}*" for show in shows[:TITLES_LISTED])
+    # Cut before escaping, which can double a title's length.
+    return ", ".join(
+        f"*{neutral(truncate(show.title, TITLE_LENGTH))}*" for show in shows[:TITLES_LISTED]
+    )
 
 
 async def resolve_show(db: Database, title: str | None, guild_id: int | None = None) -> Show:
@@ -85,7 +88,7 @@ async def resolve_name(db: Database, name: str) -> NameMatch:
     message = UNKNOWN_NAME.format(name=discord.utils.escape_markdown(name.strip()[:100]))
     suggestions = await nearest_names(db, name)
     if suggestions:
-        message += DID_YOU_MEAN.format(names=" or ".join(f"**{s}**" for s in suggestions))
+        message += DID_YOU_MEAN.format(names=" or ".join(f"**{neutral(s)}**" for s in suggestions))
     raise UserFacingError(message)
 
 

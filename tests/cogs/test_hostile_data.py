@@ -121,3 +121,27 @@ async def test_show_cards_show_markdown_in_the_data_as_typed(emu, hostile_bot):
     assert listed.embeds[0]["description"].splitlines()[0] == (
         f"**{plain(title)}** (적대적 쇼 敵対的 🎭 e\u0301) · {plain('__Platform__')}"
     )
+
+
+async def test_people_quotes_and_lookups_show_markdown_in_the_data_as_typed(emu, hostile_bot):
+    title, person, character = (
+        "*Hostile* " + MARKDOWN,
+        "Ima **Bold** @everyone",
+        "Char _Under_ <@123>",
+    )
+    who = (await (await emu.slash(emu.member, "who", {"name": "Imabold"})).message()).embeds[0]
+    assert who["title"] == plain(person)
+    shown = {field["name"]: field["value"] for field in who["fields"]}
+    assert shown["Known for"] == "• " + plain("Being `invented`")
+    assert f"**{plain(character)}** in *{plain(title)}*" in shown["Roles"]
+    role = (await (await emu.slash(emu.member, "who", {"name": "Charunder"})).message()).embeds[0]
+    assert role["title"] == plain(character)
+    assert role["description"] == plain("> Quoted description " + MARKDOWN)
+    shown = {field["name"]: field["value"] for field in role["fields"]}
+    assert shown["Played by"] == plain(person)
+    assert shown["Show"] == f"*{plain(title)}*"
+    quote = await (await emu.slash(emu.member, "quote random", {"person": "Charunder"})).message()
+    said = {field["name"]: field["value"] for field in quote.embeds[0]["fields"]}["Said by"]
+    assert said == f"{plain(character)}, played by {plain(person)}"
+    found = await (await emu.slash(emu.member, "quote search", {"text": "needle"})).message()
+    assert f"*{plain(title)}*" in found.embeds[0]["description"]
