@@ -21,7 +21,7 @@ from bench.stats import Job, interleaved, mixed_percentile
 from bot.db import Database, open_database
 from bot.db.connection import check_file_now
 from bot.db.people import find_by_name, get_character, get_person, nearest_names, search_names
-from bot.db.quotes import random_quote, search_quotes, speaker_roles
+from bot.db.quotes import find_quotes, random_quote, speaker_roles
 from bot.db.shows import find_show, search_show_titles, show_cast, show_credits
 from bot.db.stats import content_counts
 from bot.formatting import CHOICES
@@ -39,8 +39,7 @@ def _call(function: Callable[..., Awaitable[Any]], *args: Any, **optional: Any):
 
 def cases(db: Database) -> dict[str, Callable[[str], Awaitable[object]]]:
     """What each command asks of the database, by the name shown in the results."""
-    results = getattr(quotes_cog, "RESULTS", 10)
-    render_pages = getattr(quotes_cog, "search_pages", None)
+    results, shown = quotes_cog.RESULTS, quotes_cog.PER_PAGE
 
     async def show_cast_work(title: str) -> object:
         show = await find_show(db, title)
@@ -63,11 +62,14 @@ def cases(db: Database) -> dict[str, Callable[[str], Awaitable[object]]]:
         return await speaker_roles(db, quote)
 
     def search(text: str) -> Awaitable[object]:
-        return _call(search_quotes, db, text, results, guild_id=GUILD_ID)
+        # As /quote search asks: the best RESULTS, the first page's read in full.
+        return find_quotes(db, text, results, guild_id=GUILD_ID, read=shown)
 
     async def search_and_pages(text: str) -> object:
-        found, total = await search(text)
-        return render_pages(text, found, total)[0] if found else None  # the page sent first
+        found = await search(text)
+        if not found.keys:
+            return None
+        return await quotes_cog.SearchPages(db, text, found, GUILD_ID).page(0)  # sent first
 
     return {
         "/show info": show_info_work,
@@ -77,7 +79,7 @@ def cases(db: Database) -> dict[str, Callable[[str], Awaitable[object]]]:
         "/quote search": search,
         "/about": lambda _: content_counts(db),
         PAGES: search_and_pages,
-        "search_quotes": search,
+        "find_quotes": search,
         "search_names": lambda text: search_names(db, text, limit=CHOICES),
         "search_show_titles": lambda text: search_show_titles(db, text, limit=CHOICES),
         "nearest_names": lambda text: nearest_names(db, text),
@@ -94,7 +96,7 @@ QUERIES = ("SELECT", "WITH", "PRAGMA")
 QUICK_CHECK = "PRAGMA quick_check (start-up)"
 ONE_READ = "one read (Database.fetch_one)"
 COUNTS = "content_counts (start-up)"
-# /quote search with its reply built too: every page of results, before the first is sent.
+# /quote search with its reply built too: the first page, the one sent.
 PAGES = "/quote search, and building its first page"
 
 
@@ -111,9 +113,8 @@ def plan(inputs: Inputs) -> list[tuple[str, str, list[str]]]:
         ("/about", "typical", ["-"]),
     ]
     rows += [(QUICK_CHECK, "-", ["-"]), (COUNTS, "-", ["-"])]
-    if getattr(quotes_cog, "search_pages", None) is not None:
-        rows.append((PAGES, "typical", inputs.typical_searches))
-    rows += [("search_quotes", kind, values) for kind, values in inputs.quotes.items()]
+    rows.append((PAGES, "typical", inputs.typical_searches))
+    rows += [("find_quotes", kind, values) for kind, values in inputs.quotes.items()]
     rows += [("search_names", kind, values) for kind, values in inputs.names.items()]
     rows += [("search_show_titles", kind, values) for kind, values in inputs.titles.items()]
     rows.append(("nearest_names", "no match", list(NO_MATCH)))
@@ -155,12 +156,12 @@ async def measure(
 
 
 async def median_search_work(path: Path, inputs: Inputs) -> float:
-    """`search_quotes`' own work at the median over the input mix, each kind weighing the same,
+    """`find_quotes`' own work at the median over the input mix, each kind weighing the same,
     with every input met once, as the bot meets them in the search rounds: how much CPU work
     `/work-ping` does there."""
     db = await open_database(path)
     try:
-        search = cases(db)["search_quotes"]
+        search = cases(db)["find_quotes"]
         groups = []
         for values in inputs.quotes.values():
             await search(values[0])  # warm the page cache and the statement cache

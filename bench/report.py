@@ -36,7 +36,7 @@ SEARCH_WORK = {
     "/who name (autocomplete)": "search_names",
     "/quote random person (autocomplete)": "search_names",
     "/show info title (autocomplete)": "search_show_titles",
-    "/quote search text": "search_quotes",
+    "/quote search text": "find_quotes",
     DID_YOU_MEAN: "nearest_names",
 }
 
@@ -349,7 +349,7 @@ def _round_trip_target(run: dict[str, Any]) -> Target:
             verdict = "misses it too" if control["p99"] >= SEARCH_P99_MS else "meets it"
             why.append(
                 f"the same bare bot's `/work-ping`, which first does {ms(run['work_ms'])} ms of "
-                "CPU work (as long as a median search's own work: `search_quotes` p50, each "
+                "CPU work (as long as a median search's own work: `find_quotes` p50, each "
                 f"input met once), took p50 {ms(control['p50'])} ms and p99 "
                 f"{ms(control['p99'])} ms: on this machine, in this run, a bot that works as "
                 f"long as a median search {verdict}"
@@ -528,7 +528,7 @@ def _searches(results: dict[str, Any], sizes: list[int]) -> list[str]:
         "function the bot runs for it timed in-process. *all inputs* merges every kind, each "
         "weighing the same. The floor bot's `/ping` and `/work-ping` are timed in the same "
         "rounds. `/work-ping` answers as `/ping` does after a fixed amount of CPU work (a "
-        "loop, timed just before the rounds), as long as `search_quotes` takes at the "
+        "loop, timed just before the rounds), as long as `find_quotes` takes at the "
         "median, each input met once: what the machine does to a round trip with that much "
         "work in it, whoever's work it is.",
         [
@@ -776,7 +776,7 @@ def _method(results: dict[str, Any]) -> list[str]:
         "- Inputs come from the generated content with a fixed seed (`bench/inputs.py`): "
         "empty, one or two characters, Latin prefixes and substrings, Hangul, kanji and kana, "
         "common words, phrases, and input that matches nothing.",
-        "- Just before each size's search rounds, the benchmark's process runs `search_quotes` "
+        "- Just before each size's search rounds, the benchmark's process runs `find_quotes` "
         "once on each search input, then times `/work-ping`'s loop, to give it as much work as "
         "the median search (the machine's speed drifts by a third from one minute to the next).",
         "- In-process timings, after each size's round trips, open the same database with "

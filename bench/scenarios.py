@@ -343,7 +343,7 @@ async def run_size(
 ) -> dict[str, Any]:
     """Start the bot (`starts` times, timing each), then every scenario with the floor's jobs
     in its rounds, then its memory. In the search rounds `/work-ping` works as long as
-    `search_quotes` at the median, both timed in this process just before them: the machine's
+    `find_quotes` at the median, both timed in this process just before them: the machine's
     speed drifts from one minute to the next."""
     startups = []
     for attempt in range(starts):

@@ -3,10 +3,7 @@ quotes a server's members submit (add, withdraw, review, remove), shown only in 
 
 from __future__ import annotations
 
-import dataclasses
-import operator
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
@@ -14,6 +11,7 @@ from discord.ext import commands
 from discord.utils import escape_markdown
 
 from bot.announcing import OutgoingPost
+from bot.db import Database
 from bot.db.announcements import Announcement
 from bot.db.cache import UntilChanged
 from bot.db.community import (
@@ -25,7 +23,14 @@ from bot.db.community import (
     next_pending,
     submit_quote,
 )
-from bot.db.quotes import COUNT_CAP, Quote, random_quote, search_quotes, speaker_roles
+from bot.db.quotes import (
+    Found,
+    Quote,
+    find_quotes,
+    random_quote,
+    read_quotes,
+    speaker_roles,
+)
 from bot.errors import UserFacingError, View
 from bot.formatting import excerpt, fit_embed, is_blank, neutral
 from bot.scheduler import PermanentFailure
@@ -58,6 +63,10 @@ SEARCH_TITLE = "Quotes matching “{query}”"
 SEARCH_LINE = "“{text}”\n— {said_by}"
 SEARCH_FOOTER = "{total} matches"
 SEARCH_FOOTER_FIRST = "The first {count} of {total} matches"
+SEARCH_FOOTER_MORE = "The first {count} matches; there are more: type more to narrow it down"
+SEARCH_GONE = (
+    "The quotes on this page were removed after the search. Search again to see what's left."
+)
 SEARCH_FOOTER_ONE = "1 match"
 NOTHING_FOUND = "No quote contains “{query}”. Try a shorter fragment, or another spelling."
 EMPTY_QUERY = "Type some letters or numbers to search for, like `soul` or `boxing`."
@@ -91,8 +100,6 @@ ONLY_REVIEWER = "Only the moderator who opened this review can use these buttons
 REVIEW_TIMED_OUT = "This review timed out. Run `/quote review` to go on where you left off."
 REVIEW_TIMEOUT = 600
 RESULTS = 50
-# A quote's fields as a tuple, in the order Quote(*fields) takes them.
-QUOTE_FIELDS = operator.attrgetter(*(field.name for field in dataclasses.fields(Quote)))
 PER_PAGE = 5
 EXCERPT = 300
 
@@ -146,56 +153,47 @@ def _search_line(query: str, quote: Quote) -> str:
     return SEARCH_LINE.format(text=text, said_by=said_by + mark)
 
 
-def _search_footer(shown: int, total: int) -> str:
+def _search_footer(shown: int, found: Found) -> str:
+    total = found.total
     if total == 1:
         return SEARCH_FOOTER_ONE
-    if total >= COUNT_CAP:
-        return SEARCH_FOOTER_FIRST.format(count=shown, total=f"{COUNT_CAP:,}+")
+    if found.more:
+        return SEARCH_FOOTER_MORE.format(count=shown)
     if total > shown:
         return SEARCH_FOOTER_FIRST.format(count=shown, total=total)
     return SEARCH_FOOTER.format(total=total)
 
 
-class SearchPages(Sequence[discord.Embed]):
-    """The pages of a search, PER_PAGE quotes each, each built when it is first shown: most
-    members only read the first, and highlighting fifty quotes would delay it."""
+class SearchPages:
+    """The pages of a search, PER_PAGE quotes each. The first page's quotes come with the
+    search; each other page is read and built when first shown: most members only read the
+    first, and reading fifty quotes would delay it."""
 
-    def __init__(self, query: str, quotes: list[Quote], total: int) -> None:
+    def __init__(self, db: Database, query: str, found: Found, guild_id: int | None) -> None:
+        self.db = db
         self.query = query
-        # Plain tuples, which the garbage collector stops tracking: pages live for minutes (in
-        # the cache and their paginator), and as Quote objects they were half of what each of
-        # its passes over young objects had to look at.
-        self.quotes = list(map(QUOTE_FIELDS, quotes))
+        self.guild_id = guild_id
+        self.keys = found.keys
         self.title = SEARCH_TITLE.format(query=escape_markdown(query.strip()[:100]))
-        self.footer = _search_footer(len(quotes), total)
-        self._built: dict[int, discord.Embed] = {}
+        self.footer = _search_footer(len(found.keys), found)
+        self._built = {0: self._build(found.quotes)}
 
     def __len__(self) -> int:
-        return -(-len(self.quotes) // PER_PAGE)
+        return -(-len(self.keys) // PER_PAGE)
 
-    @overload
-    def __getitem__(self, index: int) -> discord.Embed: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[discord.Embed]: ...
-
-    def __getitem__(self, index: int | slice) -> discord.Embed | list[discord.Embed]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError(index)
+    async def page(self, index: int) -> discord.Embed:
         if index not in self._built:
-            chunk = self.quotes[index * PER_PAGE : (index + 1) * PER_PAGE]
-            text = "\n\n".join(_search_line(self.query, Quote(*row)) for row in chunk)
-            embed = discord.Embed(title=self.title, description=text, colour=COLOUR)
-            embed.set_footer(text=self.footer)
-            self._built[index] = fit_embed(embed)
+            chunk = self.keys[index * PER_PAGE : (index + 1) * PER_PAGE]
+            self._built[index] = self._build(
+                await read_quotes(self.db, chunk, guild_id=self.guild_id)
+            )
         return self._built[index]
 
-
-def search_pages(query: str, quotes: list[Quote], total: int) -> SearchPages:
-    return SearchPages(query, quotes, total)
+    def _build(self, quotes: list[Quote]) -> discord.Embed:
+        text = "\n\n".join(_search_line(self.query, quote) for quote in quotes)
+        embed = discord.Embed(title=self.title, description=text or SEARCH_GONE, colour=COLOUR)
+        embed.set_footer(text=self.footer)
+        return fit_embed(embed)
 
 
 class QuotesCog(commands.GroupCog, group_name="quote", group_description="Memorable quotes"):
@@ -269,10 +267,11 @@ class QuotesCog(commands.GroupCog, group_name="quote", group_description="Memora
         await Paginator.send(interaction, pages, ephemeral=False)
 
     async def _search(self, text: str, guild_id: int | None) -> SearchPages:
-        quotes, total = await search_quotes(self.bot.db, text, limit=RESULTS, guild_id=guild_id)
-        if not quotes:
+        db = self.bot.db
+        found = await find_quotes(db, text, RESULTS, guild_id=guild_id, read=PER_PAGE)
+        if not found.keys:
             raise UserFacingError(NOTHING_FOUND.format(query=escape_markdown(text.strip())))
-        return search_pages(text, quotes, total)
+        return SearchPages(db, text, found, guild_id)
 
     # -- community quotes -----------------------------------------------------------------------
 

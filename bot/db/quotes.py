@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.db.connection import Database
@@ -123,25 +124,56 @@ _COMMUNITY_ROWS = """
                 FROM community_quotes c LEFT JOIN shows s ON s.id = c.show_id
                 WHERE c.id IN (SELECT id FROM community LIMIT {candidates})"""
 
-# How many matches are ranked, and how far the count goes ("200+"): finding more costs
-# milliseconds for common fragments, and a member reads the first fifty at most.
-CANDIDATES = 200
-COUNT_CAP = 200
+# How many matches are ranked, and how far the count goes: finding and ranking more costs
+# milliseconds for common fragments, and a member reads the first fifty at most (one more
+# than that, counted, says there are more).
+CANDIDATES = 50
+COUNT_CAP = CANDIDATES + 1
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """What a search found: the best matches as (id, community) keys, best first; the first of
+    them read in full; and how many quotes match (at most COUNT_CAP)."""
+
+    keys: list[tuple[int, bool]]
+    quotes: list[Quote]
+    total: int
+
+    @property
+    def more(self) -> bool:
+        """Whether counting stopped before the last match."""
+        return self.total >= COUNT_CAP
 
 
 async def search_quotes(
     db: Database, text: str, limit: int = 10, *, guild_id: int | None = None
 ) -> tuple[list[Quote], int]:
-    """Quotes whose text contains `text` (ignoring case and punctuation), best first, and the
-    total count (at most COUNT_CAP). Whole-word matches rank first, then word prefixes, then
-    other substrings, among the first CANDIDATES matches.
+    """The `limit` best quotes containing `text`, read in full, and the total count (see
+    find_quotes)."""
+    found = await find_quotes(db, text, limit, guild_id=guild_id)
+    return found.quotes, found.total
+
+
+async def find_quotes(
+    db: Database,
+    text: str,
+    limit: int = 10,
+    *,
+    guild_id: int | None = None,
+    read: int | None = None,
+) -> Found:
+    """Quotes whose text contains `text` (ignoring case and punctuation): the `limit` best, of
+    which the first `read` (all, by default) are read in full; the rest are read when wanted,
+    with read_quotes. Whole-word matches rank first, then word prefixes, then other
+    substrings, among the first CANDIDATES matches.
     With `guild_id`, that server's approved community quotes are searched too.
 
     Any input is safe: the query is folded to letters, digits and spaces before it reaches FTS5.
     """
     folded = fold_text(text)
     if not folded:
-        return [], 0
+        return Found([], [], 0)
     # Ranking looks at the first CANDIDATES matches only, and counting stops at COUNT_CAP, so
     # a fragment found in half of a million quotes costs no more than a rare one.
     pairs = None
@@ -173,11 +205,11 @@ async def search_quotes(
     community = guild_id is not None and bool(
         (await db.fetch_one(_HAS_COMMUNITY, {"guild_id": guild_id}))[0]
     )
-    # One statement. The matches (up to COUNT_CAP) are found once: counted, and the first
-    # CANDIDATES of them ranked: whole words first, then the start of a word, then anywhere
-    # inside one (instr: folded text needs no LIKE, which costs a fifth more). Only the ranking
-    # keys go through the sort; the texts of the `limit` best are read after it (carrying fifty
-    # texts through it took a third of the time).
+    # The matches (up to COUNT_CAP) are found once: counted, and the first CANDIDATES of them
+    # ranked: whole words first, then the start of a word, then anywhere inside one (instr:
+    # folded text needs no LIKE, which costs a fifth more). Only the ranking keys go through
+    # the sort; the quotes of the first `read` are read after it, by id (carrying the texts
+    # through the sort took a third of the time, and reading all fifty of them, half).
     rows = await db.fetch_all(
         f"""
         WITH curated AS MATERIALIZED ({curated_ids} LIMIT :cap)
@@ -195,31 +227,42 @@ async def search_quotes(
             ORDER BY whole_word DESC, word_start DESC, community, show_title, position
             LIMIT :limit
         )
-        SELECT r.id, r.community, r.show_title, q.person_id, q.character_id,
-               COALESCE(q.text, c.text) AS text,
-               COALESCE(q.speaker_name, c.speaker) AS speaker_name,
-               COALESCE(q.context, c.context, '') AS context,
-               COALESCE(q.show_id, c.show_id) AS show_id,
+        SELECT id, community,
                min(:cap, (SELECT count(*) FROM curated)
                          {"+ (SELECT count(*) FROM community)" if community else ""}) AS total
-        FROM ranked r
-        LEFT JOIN quotes q ON r.community = 0 AND q.id = r.id
-        LEFT JOIN community_quotes c ON r.community = 1 AND c.id = r.id
-        ORDER BY r.whole_word DESC, r.word_start DESC, r.community, r.show_title, r.position
+        FROM ranked
+        ORDER BY whole_word DESC, word_start DESC, community, show_title, position
         """,
         {**params, "cap": COUNT_CAP},
     )
-    total = rows[0]["total"] if rows else 0
-    quotes = [
-        Quote(
-            id=row["id"], text=row["text"], speaker_name=row["speaker_name"],
-            context=row["context"], show_id=row["show_id"], show_title=row["show_title"],
-            person_id=row["person_id"], character_id=row["character_id"],
-            community=bool(row["community"]),
-        )
-        for row in rows
-    ]  # fmt: skip
-    return quotes, total
+    keys = [(row["id"], bool(row["community"])) for row in rows]
+    first = keys if read is None else keys[:read]
+    return Found(
+        keys, await read_quotes(db, first, guild_id=guild_id), rows[0]["total"] if rows else 0
+    )
+
+
+async def read_quotes(
+    db: Database, keys: Sequence[tuple[int, bool]], *, guild_id: int | None = None
+) -> list[Quote]:
+    """The quotes of find_quotes' keys, in their order, leaving out any removed since (and a
+    community quote no longer approved in that server)."""
+    curated = [key for key, community in keys if not community]
+    shared = [key for key, community in keys if community]
+    by_key: dict[tuple[int, bool], Quote] = {}
+    if curated:
+        marks = ", ".join("?" * len(curated))
+        for row in await db.fetch_all(f"{_QUOTE_SELECT} WHERE q.id IN ({marks})", curated):
+            by_key[row["id"], False] = Quote(**dict(row))
+    if shared and guild_id is not None:
+        marks = ", ".join("?" * len(shared))
+        for row in await db.fetch_all(
+            f"{_COMMUNITY_SELECT} WHERE c.guild_id = ? AND c.state = 'approved'"
+            f" AND c.id IN ({marks})",
+            [guild_id, *shared],
+        ):
+            by_key[row["id"], True] = Quote(**dict(row), community=True)
+    return [by_key[key] for key in keys if key in by_key]
 
 
 async def speaker_roles(db: Database, quote: Quote) -> list[str]:

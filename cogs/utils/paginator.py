@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 
 import discord
 
@@ -31,8 +32,25 @@ def paginate_lines(
     return pages
 
 
+class PageSource(Protocol):
+    """Pages made when first shown, such as those that need the database."""
+
+    def __len__(self) -> int: ...
+
+    async def page(self, index: int) -> discord.Embed: ...
+
+
+Pages = Sequence[discord.Embed] | PageSource
+
+
+async def page_at(pages: Pages, index: int) -> discord.Embed:
+    if isinstance(pages, Sequence):
+        return pages[index]
+    return await pages.page(index)
+
+
 class Paginator(View):
-    def __init__(self, in_use: InUse, pages: Sequence[discord.Embed], author_id: int) -> None:
+    def __init__(self, in_use: InUse, pages: Pages, author_id: int) -> None:
         super().__init__(in_use, timeout=TIMEOUT)
         self.pages = pages
         self.author_id = author_id
@@ -40,15 +58,14 @@ class Paginator(View):
         self._refresh()
 
     @classmethod
-    async def send(
-        cls, interaction: discord.Interaction, pages: Sequence[discord.Embed], *, ephemeral: bool
-    ) -> None:
+    async def send(cls, interaction: discord.Interaction, pages: Pages, *, ephemeral: bool) -> None:
         """Send the first page, with buttons only when there is more than one."""
+        first = await page_at(pages, 0)
         if len(pages) <= 1:
-            await interaction.response.send_message(embed=pages[0], ephemeral=ephemeral)
+            await interaction.response.send_message(embed=first, ephemeral=ephemeral)
             return
         view = cls(interaction.client.in_use, pages, interaction.user.id)
-        await view.show(interaction, embed=pages[0], ephemeral=ephemeral)
+        await view.show(interaction, embed=first, ephemeral=ephemeral)
 
     def _refresh(self) -> None:
         self.previous.disabled = self.index == 0
@@ -62,9 +79,11 @@ class Paginator(View):
         return True
 
     async def _show(self, interaction: discord.Interaction, index: int) -> None:
-        self.index = max(0, min(index, len(self.pages) - 1))
+        index = max(0, min(index, len(self.pages) - 1))
+        embed = await page_at(self.pages, index)
+        self.index = index
         self._refresh()
-        await self.update(interaction, embed=self.pages[self.index])
+        await self.update(interaction, embed=embed)
 
     @discord.ui.button(label="◀", style=discord.ButtonStyle.secondary)
     async def previous(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:

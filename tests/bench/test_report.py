@@ -83,7 +83,7 @@ def test_a_missed_round_trip_is_set_beside_a_bare_bot_doing_as_much_work():
     assert target.why[0] == "/quote search text: p99 7.00 ms; slowest inputs: phrase 7.00 ms"
     assert target.why[-1] == (
         "the same bare bot's `/work-ping`, which first does 1.25 ms of CPU work (as long as a "
-        "median search's own work: `search_quotes` p50, each input met once), took p50 2.80 ms "
+        "median search's own work: `find_quotes` p50, each input met once), took p50 2.80 ms "
         "and p99 6.50 ms: on this machine, in this run, a bot that works as long as a median "
         "search misses it too"
     )

@@ -1,15 +1,15 @@
 """The embeds each cog builds, checked directly from the database (no Discord needed)."""
 
-import pytest
-
+from bot.db import quotes as quotes_module
 from bot.db.people import find_by_name, get_character, get_person
-from bot.db.quotes import search_quotes, speaker_roles
+from bot.db.quotes import find_quotes, search_quotes, speaker_roles
 from bot.db.shows import list_shows, show_cast, show_credits
 from bot.db.stats import content_counts
 from cogs.about import about_card
 from cogs.people import character_card, person_pages
-from cogs.quotes import quote_card, search_pages
+from cogs.quotes import PER_PAGE, SEARCH_GONE, SearchPages, quote_card
 from cogs.show import cast_pages, show_card
+from tests.content import insert_quotes
 
 
 def fields(embed) -> dict[str, str]:
@@ -73,8 +73,9 @@ async def test_quote_card_has_speaker_role_and_context(db):
 
 
 async def test_search_card_bolds_the_match(db):
-    quotes, total = await search_quotes(db, "soulmate")
-    [embed] = search_pages("soulmate", quotes, total)
+    pages = SearchPages(db, "soulmate", await find_quotes(db, "soulmate", read=PER_PAGE), None)
+    assert len(pages) == 1
+    embed = await pages.page(0)
     assert embed.description == (
         "“Everyone involved in this project is a **soulmate**.”\n— Shunki Hashizume, *Soul Mate*"
     )
@@ -104,28 +105,28 @@ def test_a_person_with_many_roles_gets_more_pages():
     assert all(len(page) <= 6000 for page in pages)
 
 
-def test_search_pages_are_built_when_first_shown():
-    from bot.db.quotes import Quote
-
-    quotes = [
-        Quote(
-            id=n, text=f"Line {n} about the sea", speaker_name="Someone", context="",
-            show_id=1, show_title="A Show", person_id=None, character_id=None, community=False,
-        )
-        for n in range(12)
-    ]  # fmt: skip
-    pages = search_pages("sea", quotes, 1500)
+async def test_search_pages_after_the_first_are_read_and_built_when_first_shown(
+    empty_db, monkeypatch
+):
+    monkeypatch.setattr(quotes_module, "CANDIDATES", 12)
+    monkeypatch.setattr(quotes_module, "COUNT_CAP", 13)
+    await insert_quotes(empty_db, [f"Line {n} about the sea" for n in range(15)])
+    found = await find_quotes(empty_db, "sea", limit=12, read=PER_PAGE)
+    assert len(found.quotes) == 5
+    pages = SearchPages(empty_db, "sea", found, None)
     assert len(pages) == 3  # five quotes a page
-    assert pages._built == {}
-    last = pages[-1]
-    assert list(pages._built) == [2]
+    assert list(pages._built) == [0]
+    last = await pages.page(2)
+    assert list(pages._built) == [0, 2]
     assert last.description.count("**sea**") == 2
-    assert pages[0].description.startswith("“Line 0 about the **sea**”")
-    assert pages[2] is last  # built once
-    assert last.footer.text == "The first 12 of 200+ matches"
-    assert [page.description for page in pages] == [page.description for page in pages[0:3]]
-    with pytest.raises(IndexError):
-        pages[3]
+    assert last.description.startswith("“Line 10 about the **sea**”")
+    assert (await pages.page(0)).description.startswith("“Line 0 about the **sea**”")
+    assert await pages.page(2) is last  # built once
+    assert last.footer.text == "The first 12 matches; there are more: type more to narrow it down"
+    # A page whose quotes were all removed after the search says so.
+    async with empty_db.transaction() as conn:
+        await conn.execute("DELETE FROM quotes WHERE id BETWEEN 6 AND 10")
+    assert (await pages.page(1)).description == SEARCH_GONE
 
 
 def test_neutral_text_is_escaped_exactly_as_discord_py_escapes_it():

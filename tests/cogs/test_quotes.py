@@ -115,6 +115,10 @@ async def test_many_results_are_paginated_for_the_member_who_searched(emu, bot):
     await emu.press_button(emu.member, reply, "▶")
     await emu.wait_until(lambda: reply.embeds[0]["description"] != first_page, timeout=5)
     assert [b.get("disabled", False) for b in reply.buttons()] == [False, True, True]
+    second_page = reply.embeds[0]["description"]  # read from the database when turned to
+    assert second_page.count("\n— ") == 3
+    assert all(line.split("”")[0] not in first_page for line in second_page.split("\n\n"))
+    assert reply.embeds[0]["footer"]["text"] == "8 matches"
 
 
 @pytest.mark.parametrize("paged_for_long", [False, True])

@@ -1,4 +1,3 @@
-import itertools
 import random
 from datetime import UTC, datetime
 
@@ -7,8 +6,16 @@ import pytest
 from bot.content import seed_database
 from bot.db.community import change_state, submit_quote
 from bot.db.people import find_by_name
-from bot.db.quotes import random_quote, search_quotes, speaker_roles
+from bot.db.quotes import (
+    COUNT_CAP,
+    find_quotes,
+    random_quote,
+    read_quotes,
+    search_quotes,
+    speaker_roles,
+)
 from bot.search import fold_text, pairs_query
+from tests.content import insert_quotes
 
 HASHIZUME_SOULMATE = "Everyone involved in this project is a soulmate."
 
@@ -216,7 +223,7 @@ async def test_the_count_goes_past_the_ranked_matches_and_stops_at_the_cap(empty
 
     monkeypatch.setattr(quotes_module, "CANDIDATES", 5)
     monkeypatch.setattr(quotes_module, "COUNT_CAP", 12)
-    await _insert_quotes(
+    await insert_quotes(
         empty_db, [f"Line {n}: the sea" if n % 2 else f"Line {n}: seaside" for n in range(20)]
     )
     quotes, total = await search_quotes(empty_db, "sea", limit=3)
@@ -225,67 +232,34 @@ async def test_the_count_goes_past_the_ranked_matches_and_stops_at_the_cap(empty
     assert [q.text for q in quotes] == ["Line 1: the sea", "Line 3: the sea", "Line 0: seaside"]
 
 
-async def _insert_quotes(db, texts: list[str]) -> None:
-    async with db.transaction() as conn:
-        await conn.execute(
-            "INSERT INTO shows (id, slug, title, premise, search_text)"
-            " VALUES (1, 's', 'Word Show', 'A test show.', '|wordshow|')"
-        )
-        for position, text in enumerate(texts):
-            await conn.execute(
-                "INSERT INTO quotes (show_id, position, text, speaker_name, context, search_text)"
-                " VALUES (1, ?, ?, 'Test', 'A test', ?)",
-                (position, text, fold_text(text)),
-            )
+async def test_a_search_reads_only_the_quotes_asked_for_and_the_rest_later(empty_db):
+    await insert_quotes(empty_db, [f"Line {n}: the sea" for n in range(8)])
+    found = await find_quotes(empty_db, "sea", limit=6, read=2)
+    assert found.keys == [(n, False) for n in range(1, 7)]
+    assert found.total == 8
+    assert [q.text for q in found.quotes] == ["Line 0: the sea", "Line 1: the sea"]
+    later = await read_quotes(empty_db, found.keys[4:])
+    assert [(q.id, q.text, q.show_title) for q in later] == [
+        (5, "Line 4: the sea", "Word Show"),
+        (6, "Line 5: the sea", "Word Show"),
+    ]
+    # Read in the order asked for, whatever the ids' order.
+    assert [q.id for q in await read_quotes(empty_db, [(3, False), (1, False)])] == [3, 1]
 
 
-def _pairs_of(text: str) -> list[tuple[str, str, int]]:
-    """What quote_pairs holds for a folded text (0006, forward only since 0009), worked out
-    here independently."""
-    neighbours = itertools.pairwise(text.split(" "))
-    return sorted((f"{a[-3:]}_{b[:3]}", "forward", i) for i, (a, b) in enumerate(neighbours))
-
-
-def _pair_terms_of(text: str) -> set[str]:
-    """What migration 0008 indexes for a folded text: each pair forward and backward."""
-    neighbours = list(itertools.pairwise(text.split(" ")))
-    return {f"{a[-3:]}_{b[:3]}" for a, b in neighbours} | {
-        f"{b[:3]}.{a[-3:][::-1]}" for a, b in neighbours
-    }
-
-
-async def test_the_pairs_indexes_hold_each_quotes_pairs_through_every_change(empty_db):
-    texts = ["You she the end.", "Ok, I go", "A", "Love; you? Me too… 사랑 해요", "the the the"]
-    await _insert_quotes(empty_db, texts)
+async def test_reading_found_quotes_later_leaves_out_those_removed_meanwhile(empty_db):
+    await insert_quotes(empty_db, [f"Line {n}: the sea" for n in range(4)])
+    await approve_community_quote(empty_db, "The sea again.", guild_id=8)
+    found = await find_quotes(empty_db, "sea", limit=10, read=0, guild_id=8)
+    assert (1, True) in found.keys and len(found.keys) == 5
+    # Another server never sees this server's community quote, even by its key.
+    assert await read_quotes(empty_db, [(1, True)], guild_id=9) == []
+    assert await read_quotes(empty_db, [(1, True)]) == []
     async with empty_db.transaction() as conn:
-        for table in ("quote_pairs", "quote_pair_terms"):
-            await conn.execute(
-                f"CREATE VIRTUAL TABLE temp.{table}_rows USING fts5vocab(main, {table}, instance)"
-            )
-        await conn.execute("UPDATE quotes SET search_text = 'now it is new' WHERE position = 1")
-        await conn.execute("DELETE FROM quotes WHERE position = 4")
-        await conn.execute(
-            "INSERT INTO quotes (show_id, position, text, speaker_name, context, search_text)"
-            " VALUES (1, 9, 'I am back', 'Test', 'A test', 'i am back')"
-        )
-    texts_now = {
-        row["id"]: row["search_text"]
-        for row in await empty_db.fetch_all("SELECT id, search_text FROM quotes")
-    }
-    # quote_pairs (0006, 0009): each pair forward, in its place.
-    pairs: dict[int, list] = {quote_id: [] for quote_id in texts_now}
-    for row in await empty_db.fetch_all("SELECT doc, term, col, offset FROM temp.quote_pairs_rows"):
-        pairs.setdefault(row["doc"], []).append((row["term"], row["col"], row["offset"]))
-    assert {key: sorted(value) for key, value in pairs.items()} == {
-        quote_id: _pairs_of(text) for quote_id, text in texts_now.items()
-    }
-    # quote_pair_terms (0008): each pair both ways, by quote only.
-    terms: dict[int, set] = {quote_id: set() for quote_id in texts_now}
-    for row in await empty_db.fetch_all("SELECT doc, term FROM temp.quote_pair_terms_rows"):
-        terms.setdefault(row["doc"], set()).add(row["term"])
-    assert terms == {quote_id: _pair_terms_of(text) for quote_id, text in texts_now.items()}
-    assert texts_now[2] == "now it is new"
-    assert {"i_am", "am.i", "am_bac", "bac.ma"} in terms.values()
+        await conn.execute("DELETE FROM quotes WHERE id = 2")
+        await conn.execute("UPDATE community_quotes SET state = 'removed' WHERE id = 1")
+    later = await read_quotes(empty_db, found.keys, guild_id=8)
+    assert [q.text for q in later] == ["Line 0: the sea", "Line 2: the sea", "Line 3: the sea"]
 
 
 async def test_short_edge_words_find_the_same_quotes_as_reading_every_quote(empty_db):
@@ -293,7 +267,7 @@ async def test_short_edge_words_find_the_same_quotes_as_reading_every_quote(empt
     words = ["o", "a", "i", "to", "me", "he", "the", "then", "other", "top", "pot", "tea", "team"]
     made = (" ".join(rng.choice(words) for _ in range(rng.randint(2, 8))) for _ in range(400))
     texts = list(dict.fromkeys(made))
-    await _insert_quotes(empty_db, texts)
+    await insert_quotes(empty_db, texts)
     # 'o the p'-like: a first word of one character, a last of one or two; two and three words.
     queries = [
         f"{first} {' '.join(inner)} {last}".replace("  ", " ")
@@ -308,8 +282,8 @@ async def test_short_edge_words_find_the_same_quotes_as_reading_every_quote(empt
         containing = [row["id"] for row in await empty_db.fetch_all(
             "SELECT id FROM quotes WHERE instr(search_text, ?) > 0", (query,)
         )]  # fmt: skip
-        assert total == min(len(containing), 200), query
-        if total < 200:
+        assert total == min(len(containing), COUNT_CAP), query
+        if total < COUNT_CAP:
             assert sorted(quote.id for quote in quotes) == containing, query
 
 
@@ -340,7 +314,7 @@ async def test_searches_of_several_words_find_exactly_the_quotes_that_contain_th
     ]
     made = (" ".join(rng.choice(words) for _ in range(rng.randint(2, 9))) for _ in range(300))
     texts = list(dict.fromkeys(made))
-    await _insert_quotes(empty_db, texts)
+    await insert_quotes(empty_db, texts)
     queries = set()
     for text in texts[:80]:
         start = rng.randrange(len(text) - 1)
@@ -353,7 +327,7 @@ async def test_searches_of_several_words_find_exactly_the_quotes_that_contain_th
     for query in sorted(queries):
         quotes, total = await search_quotes(empty_db, query, limit=1000)
         containing = {text for text in texts if fold_text(query) in fold_text(text)}
-        if total < 200:
+        if total < COUNT_CAP:
             assert {quote.text for quote in quotes} == containing, query
             assert total == len([text for text in texts if fold_text(query) in fold_text(text)])
         else:
