@@ -75,9 +75,13 @@ LEFT JOIN characters c ON c.id = n.character_id
 
 # Ranking looks at this many names that contain the text, and this many that start with it (in
 # the index's order, so the exact name comes first), at most: a common fragment costs no more than
-# a rare one, and no number of other matches can crowd out the exact name.
-CANDIDATES = 200
-PREFIXES = 100
+# a rare one, and no number of other matches can crowd out the exact name. (Twice as many cost
+# twice as much and changed only which of equally good names came first.)
+CANDIDATES = 100
+PREFIXES = 50
+# Rows read for each entity shown: an entity matched by two of its names (a name and its alias)
+# still leaves room for the others.
+NAMES_PER_ENTITY = 2
 # "Did you mean" compares this many names sharing a trigram with the text, at most.
 SUGGESTION_CANDIDATES = 2000
 
@@ -95,7 +99,8 @@ async def search_names(db: Database, text: str, limit: int = 25) -> list[NameMat
         LIMIT ?
     """
     # Fetch extra rows: several names of one entity may match, and each entity is shown once.
-    ranking = (folded, folded, limit * 4)
+    fetched = limit * NAMES_PER_ENTITY
+    ranking = (folded, folded, fetched)
     if not folded:
         # The index on search_text gives names in order without sorting them all.
         rows = await db.fetch_all(
@@ -118,9 +123,9 @@ async def search_names(db: Database, text: str, limit: int = 25) -> list[NameMat
         rows = await db.fetch_all(
             f"{_MATCH_SELECT} WHERE n.search_text >= ? AND n.search_text < ?"
             " ORDER BY n.search_text LIMIT ?",
-            (folded, folded + PAST_ANY_CHARACTER, limit * 4),
+            (folded, folded + PAST_ANY_CHARACTER, fetched),
         )
-        if len(rows) < limit * 4:
+        if len(rows) < fetched:
             rows += await db.fetch_all(
                 f"{_MATCH_SELECT} WHERE n.id IN (SELECT rowid FROM name_pieces"
                 f" WHERE name_pieces MATCH ? LIMIT {CANDIDATES}) {order}",
