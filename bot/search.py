@@ -119,7 +119,8 @@ def pairs_query(folded_query: str) -> tuple[str, str] | None:
     PAIR_CHARACTERS; a short last word makes its pair a prefix ("the_i"*), and a short first
     word is asked backward ("she.ym"*: a word ending in "my", then "she"). A prefix can stand
     for thousands of pairs, so two words are searched this way only when their pair is known in
-    full, or the first has two characters and the second three or more; three words or more
+    full, or the first has two characters and the second three or more, or the first has three
+    (the pair then says all the search does: "ust my" is "ust_my"*); three words or more
     always, since their inner words are whole. The pairs only narrow the search: the text decides.
 
     Pairs all known in full are a phrase in quote_pairs: in order, side by side. A prefix is
@@ -141,9 +142,11 @@ def pairs_query(folded_query: str) -> tuple[str, str] | None:
             known.append(pair)
     if len(words[0]) < keep:
         prefixes.append(fts_phrase(f"{words[1][:keep]}.{words[0][::-1]}") + "*")
-    # Two characters of a word's end, before a word of three characters or more.
+    # Two characters of a word's end, before a word of three characters or more; or three, all
+    # the pair keeps of a word, before the start of a word: then the pair is the search itself.
     end_pinned = len(words[0]) == keep - 1 and len(words[1]) >= keep
-    if len(words) == 2 and not known and not end_pinned:
+    whole_tail = len(words[0]) == keep
+    if len(words) == 2 and not known and not end_pinned and not whole_tail:
         return None
     if not prefixes:
         return "quote_pairs", f"forward : ({' + '.join(known)})"

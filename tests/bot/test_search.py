@@ -101,8 +101,10 @@ def test_pairs_query_asks_for_the_pairs_a_query_pins_down():
 def test_pairs_query_leaves_to_the_pieces_what_the_pairs_cannot_narrow():
     from bot.search import pairs_query
 
-    for query in ("soul", "e of", "e you", "abc de", "사랑 해요"):
+    for query in ("soul", "e of", "e you", "abcd de", "사랑 해요"):
         assert pairs_query(query) is None, query
+    # Three characters of a word's end are all its pair keeps: the pair is the search itself.
+    assert pairs_query("abc de") == ("quote_pair_terms", '"abc_de"*')
 
 
 def _general_span(text: str, query: str) -> tuple[int, int] | None:

@@ -271,7 +271,7 @@ async def test_short_edge_words_find_the_same_quotes_as_reading_every_quote(empt
     # 'o the p'-like: a first word of one character, a last of one or two; two and three words.
     queries = [
         f"{first} {' '.join(inner)} {last}".replace("  ", " ")
-        for first in ("o", "e", "he", "ther")
+        for first in ("o", "e", "he", "the", "ther")
         for inner in ((), ("the",), ("to",), ("me", "the"))
         for last in ("t", "p", "th", "te", "top")
     ]
