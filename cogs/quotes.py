@@ -167,7 +167,9 @@ def _search_footer(shown: int, found: Found) -> str:
 class SearchPages:
     """The pages of a search, PER_PAGE quotes each. The first page's quotes come with the
     search; each other page is read and built when first shown: most members only read the
-    first, and reading fifty quotes would delay it."""
+    first, and reading fifty quotes would delay it. A built page is kept only while the
+    database is unchanged: the pages are shared by every member who ran the same search, and a
+    quote removed since (`/quote remove`) must leave the pages they turn to."""
 
     def __init__(self, db: Database, query: str, found: Found, guild_id: int | None) -> None:
         self.db = db
@@ -176,12 +178,17 @@ class SearchPages:
         self.keys = found.keys
         self.title = SEARCH_TITLE.format(query=escape_markdown(query.strip()[:100]))
         self.footer = _search_footer(len(found.keys), found)
+        self._version = db.data_version()
         self._built = {0: self._build(found.quotes)}
 
     def __len__(self) -> int:
         return -(-len(self.keys) // PER_PAGE)
 
     async def page(self, index: int) -> discord.Embed:
+        version = self.db.data_version()
+        if version is None or version != self._version:  # changed, or no way to tell
+            self._built.clear()
+            self._version = version
         if index not in self._built:
             chunk = self.keys[index * PER_PAGE : (index + 1) * PER_PAGE]
             self._built[index] = self._build(

@@ -227,3 +227,41 @@ async def test_a_two_character_hangul_fragment_finds_an_approved_quote(emu, bot)
     await review(emu, "Approve")
     search = await run(emu, emu.member, "quote search", {"text": "오빠"})
     assert "**오빠**" in search.embeds[0]["description"]
+
+
+async def approved(emu, bot, texts):
+    """Quotes submitted by the member and approved, as a moderator's review leaves them."""
+    from bot.db.community import change_state, submit_quote
+
+    for text in texts:
+        quote = await submit_quote(
+            bot.db, guild_id=emu.guild.id, show_id=None, text=text, speaker="A fan",
+            context=None, submitter_id=emu.member.id, now=bot.clock.now(),
+        )  # fmt: skip
+        await change_state(
+            bot.db, quote, from_states=("pending",), to_state="approved",
+            actor_id=emu.admin.id, now=bot.clock.now(),
+        )  # fmt: skip
+
+
+async def turn_to(emu, user, reply, button, page):
+    await emu.press_button(user, reply, button)
+    await emu.wait_until(lambda: reply.buttons()[1]["label"].startswith(f"Page {page} "), timeout=5)
+
+
+async def test_removed_quotes_leave_pages_already_seen_and_shared(emu, bot):
+    await approved(emu, bot, [f"Toast number {n}" for n in range(8)])  # #1 to #8
+    mine = await run(emu, emu.member, "quote search", {"text": "toast"})
+    theirs = await run(emu, emu.owner, "quote search", {"text": "toast"})  # the same search
+    await turn_to(emu, emu.member, mine, "▶", 2)
+    assert "Toast** number 7" in mine.embeds[0]["description"]
+    # A moderator removes one quote from each page, while both members have them open.
+    for quote_id in (1, 8):
+        removed = await run(emu, emu.admin, "quote remove", {"id": quote_id})
+        assert removed.content.startswith(f"Removed community quote **#{quote_id}**")
+    await turn_to(emu, emu.owner, theirs, "▶", 2)
+    assert theirs.embeds[0]["description"].count("Toast**") == 2
+    assert "number 7" not in theirs.embeds[0]["description"]
+    await turn_to(emu, emu.member, mine, "◀", 1)
+    assert mine.embeds[0]["description"].count("Toast**") == 4
+    assert "number 0" not in mine.embeds[0]["description"]
