@@ -192,7 +192,7 @@ class SearchPages:
         if index not in self._built:
             chunk = self.keys[index * PER_PAGE : (index + 1) * PER_PAGE]
             self._built[index] = self._build(
-                await read_quotes(self.db, chunk, guild_id=self.guild_id)
+                await read_quotes(self.db, chunk, guild_id=self.guild_id, containing=self.query)
             )
         return self._built[index]
 

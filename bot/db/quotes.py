@@ -243,23 +243,34 @@ async def find_quotes(
 
 
 async def read_quotes(
-    db: Database, keys: Sequence[tuple[int, bool]], *, guild_id: int | None = None
+    db: Database,
+    keys: Sequence[tuple[int, bool]],
+    *,
+    guild_id: int | None = None,
+    containing: str | None = None,
 ) -> list[Quote]:
     """The quotes of find_quotes' keys, in their order, leaving out any removed since (and a
-    community quote no longer approved in that server)."""
+    community quote no longer approved in that server). With `containing` (the search's text),
+    a quote that no longer contains it is left out too: a seed that removes the last quote
+    frees its id, and a quote added later takes it."""
     curated = [key for key, community in keys if not community]
     shared = [key for key, community in keys if community]
+    folded = fold_text(containing) if containing is not None else ""
+    # instr(x, '') is 1: no filter when no text is given.
     by_key: dict[tuple[int, bool], Quote] = {}
     if curated:
         marks = ", ".join("?" * len(curated))
-        for row in await db.fetch_all(f"{_QUOTE_SELECT} WHERE q.id IN ({marks})", curated):
+        for row in await db.fetch_all(
+            f"{_QUOTE_SELECT} WHERE q.id IN ({marks}) AND instr(q.search_text, ?) > 0",
+            [*curated, folded],
+        ):
             by_key[row["id"], False] = Quote(**dict(row))
     if shared and guild_id is not None:
         marks = ", ".join("?" * len(shared))
         for row in await db.fetch_all(
             f"{_COMMUNITY_SELECT} WHERE c.guild_id = ? AND c.state = 'approved'"
-            f" AND c.id IN ({marks})",
-            [guild_id, *shared],
+            f" AND c.id IN ({marks}) AND instr(c.search_text, ?) > 0",
+            [guild_id, *shared, folded],
         ):
             by_key[row["id"], True] = Quote(**dict(row), community=True)
     return [by_key[key] for key in keys if key in by_key]

@@ -134,3 +134,41 @@ async def test_idle_pages_disable_their_buttons(emu, bot, monkeypatch, paged_for
         lambda: all(button.get("disabled") for button in reply.buttons()), timeout=5
     )
     assert [b["label"] for b in reply.buttons()] == ["◀", f"Page {1 + paged_for_long} of 2", "▶"]
+
+
+async def test_a_later_page_shows_only_quotes_that_still_match(emu, empty_db, clock):
+    from tests.content import insert_quotes
+    from tests.harness import ALL_COMMANDS, start_bot, stop_bot
+
+    await insert_quotes(empty_db, [f"Line {n} of the dune" for n in range(6)])  # ids 1 to 6
+    bot, task = await start_bot(emu, empty_db, clock)
+    try:
+        await emu.wait_for_commands(ALL_COMMANDS)
+        reply = await (await emu.slash(emu.member, "quote search", {"text": "dune"})).message()
+        assert [b["label"] for b in reply.buttons()] == ["◀", "Page 1 of 2", "▶"]
+        # `db seed` drops the last quote, #6; a later seed adds another, which takes its number.
+        async with empty_db.transaction() as conn:
+            await conn.execute("DELETE FROM quotes WHERE id = 6")
+        await insert_more(empty_db, "Nothing alike at all")
+        assert (await empty_db.fetch_one("SELECT text FROM quotes WHERE id = 6"))[0] == (
+            "Nothing alike at all"
+        )
+        await emu.press_button(emu.member, reply, "▶")
+        await emu.wait_until(lambda: reply.buttons()[1]["label"] == "Page 2 of 2", timeout=5)
+        assert reply.embeds[0]["description"] == (
+            "The quotes on this page were removed after the search. Search again to see what's "
+            "left."
+        )
+    finally:
+        await stop_bot(bot, task)
+
+
+async def insert_more(db, text: str) -> None:
+    from bot.search import fold_text
+
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO quotes (show_id, position, text, speaker_name, context, search_text)"
+            " VALUES (1, 100, ?, 'Test', 'A test', ?)",
+            (text, fold_text(text)),
+        )
