@@ -112,11 +112,13 @@ _HAS_COMMUNITY = (
     "SELECT EXISTS (SELECT 1 FROM community_quotes c"
     " WHERE c.guild_id = :guild_id AND c.state = 'approved')"
 )
-# The parts of search_quotes' statement that add a server's community quotes.
+# The parts of find_quotes' statement that add a server's community quotes. The index holds
+# every server's, in every state: the count stops after this server's approved ones are chosen.
 _COMMUNITY_MATCHES = f"""
         , community AS MATERIALIZED (
             SELECT c.id FROM community_quotes c
-            {_COMMUNITY_WHERE} AND c.id IN ({{community_ids}} LIMIT :cap)
+            {_COMMUNITY_WHERE} AND c.id IN ({{community_ids}})
+            LIMIT :cap
         )"""
 _COMMUNITY_ROWS = """
                 UNION ALL

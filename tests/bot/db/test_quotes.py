@@ -193,6 +193,14 @@ async def test_a_community_quote_is_found_by_one_character(db):
     assert (await search_quotes(db, "日", guild_id=8))[1] == 0
 
 
+async def test_other_servers_community_quotes_never_crowd_out_this_servers(db):
+    for n in range(COUNT_CAP + 9):
+        await approve_community_quote(db, f"Toast number {n}", guild_id=9)
+    await approve_community_quote(db, "My own toast", guild_id=7)
+    quotes, total = await search_quotes(db, "toast", guild_id=7)
+    assert (total, [q.text for q in quotes]) == (1, ["My own toast"])
+
+
 async def test_a_servers_community_quotes_rank_with_the_curated_ones(db):
     for text in ("Soulmates forever, said nobody", "My soulmate is toast"):
         await approve_community_quote(db, text)
