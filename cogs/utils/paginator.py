@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -55,6 +56,7 @@ class Paginator(View):
         self.pages = pages
         self.author_id = author_id
         self.index = 0
+        self._turning = asyncio.Lock()
         self._refresh()
 
     @classmethod
@@ -78,16 +80,19 @@ class Paginator(View):
             return False
         return True
 
-    async def _show(self, interaction: discord.Interaction, index: int) -> None:
-        index = max(0, min(index, len(self.pages) - 1))
-        embed = await page_at(self.pages, index)
-        self.index = index
-        self._refresh()
-        await self.update(interaction, embed=embed)
+    async def _turn(self, interaction: discord.Interaction, step: int) -> None:
+        # One turn at a time: a page read from the database takes a moment, and two quick
+        # presses of ▶ must move two pages, each from where the other left off.
+        async with self._turning:
+            index = max(0, min(self.index + step, len(self.pages) - 1))
+            embed = await page_at(self.pages, index)
+            self.index = index
+            self._refresh()
+            await self.update(interaction, embed=embed)
 
     @discord.ui.button(label="◀", style=discord.ButtonStyle.secondary)
     async def previous(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
-        await self._show(interaction, self.index - 1)
+        await self._turn(interaction, -1)
 
     @discord.ui.button(label="Page", style=discord.ButtonStyle.secondary, disabled=True)
     async def counter(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
@@ -95,7 +100,7 @@ class Paginator(View):
 
     @discord.ui.button(label="▶", style=discord.ButtonStyle.secondary)
     async def next(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
-        await self._show(interaction, self.index + 1)
+        await self._turn(interaction, 1)
 
     async def on_timeout(self) -> None:
         for item in self.children:

@@ -1,5 +1,6 @@
 """/quote random and /quote search through the emulator, hostile input included."""
 
+import asyncio
 import sys
 
 import pytest
@@ -172,3 +173,34 @@ async def insert_more(db, text: str) -> None:
             " VALUES (1, 100, ?, 'Test', 'A test', ?)",
             (text, fold_text(text)),
         )
+
+
+async def test_two_quick_presses_turn_two_pages_while_a_page_is_read(
+    emu, empty_db, clock, monkeypatch
+):
+    from tests.content import insert_quotes
+    from tests.harness import ALL_COMMANDS, start_bot, stop_bot
+
+    await insert_quotes(empty_db, [f"Line {n} of the dune" for n in range(12)])
+    bot, task = await start_bot(emu, empty_db, clock)
+    try:
+        await emu.wait_for_commands(ALL_COMMANDS)
+        # The cog as the bot loaded it (an extension is a module of its own).
+        pages = sys.modules["cogs.quotes"].SearchPages
+        read_page = pages.page
+
+        async def slow_page(self, index):
+            await asyncio.sleep(0.2)  # as when the database is busy and the read waits
+            return await read_page(self, index)
+
+        monkeypatch.setattr(pages, "page", slow_page)
+        reply = await (await emu.slash(emu.member, "quote search", {"text": "dune"})).message()
+        assert reply.buttons()[1]["label"] == "Page 1 of 3"
+        # The second press comes while the first is still reading its page.
+        await asyncio.gather(
+            emu.press_button(emu.member, reply, "▶"), emu.press_button(emu.member, reply, "▶")
+        )
+        await emu.wait_until(lambda: reply.buttons()[1]["label"] == "Page 3 of 3", timeout=5)
+        assert reply.embeds[0]["description"].startswith("“Line 10 of the **dune**”")
+    finally:
+        await stop_bot(bot, task)
