@@ -421,7 +421,8 @@ def render(results: dict[str, Any]) -> str:
         *_errors_banner(results, sizes),
         "Times are milliseconds unless marked; *p50 / p99* are the median and the 99th "
         "percentile (nearest rank). *Round trip* is timed by the emulator, from writing "
-        "INTERACTION_CREATE to the bot's socket to receiving the bot's interaction callback. "
+        "INTERACTION_CREATE to the bot's socket to the arrival of the bot's interaction "
+        "callback. "
         "*Own work* is the same "
         "database functions timed inside one process, without Discord.",
         "",
@@ -746,6 +747,16 @@ def _wrap(sql: str, width: int = 100) -> str:
     return "\n".join([*lines, current])
 
 
+def _emulator_share(results: dict[str, Any]) -> str:
+    """How long the emulator's parsing and routing of the callbacks took, per size."""
+    shares = [
+        f"{size_label(size)}: p50 {ms(share['p50'])} / p99 {ms(share['p99'])} ms"
+        for size, run in results["runs"].items()
+        if (share := run.get("emulator_ms")) and share["n"]
+    ]
+    return f"; it took {', '.join(shares)}" if shares else ""
+
+
 def _method(results: dict[str, Any]) -> list[str]:
     effort = results["effort"]
     return [
@@ -761,7 +772,9 @@ def _method(results: dict[str, Any]) -> list[str]:
         f"({effort['starts']} starts at the largest size, each timed).",
         "- A member's interactions are sent one at a time; each is timed by the emulator "
         "from writing INTERACTION_CREATE to the socket (after encoding and compressing it, which "
-        "is the emulator's work) to the arrival of the callback request. The measurements of "
+        "is the emulator's work) to the arrival of the callback request's first bytes (before "
+        f"the emulator parses and routes it, also its own work{_emulator_share(results)}). "
+        "The measurements of "
         "one table, and the floor's `/ping` and `/embed-ping` (`/work-ping` in the search "
         "rounds), are interleaved (one run of "
         "each per round), so that other work on the machine falls on all of them alike. Each "

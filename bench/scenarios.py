@@ -1,9 +1,10 @@
 """Round trips through the emulator, with the real bot process and the `/ping` floor.
 
 Each interaction is timed by the emulator's own clock: from the moment its gateway writes
-INTERACTION_CREATE to the bot's socket (the frame's recorded `time`) to the moment the bot's
-callback request reaches it (the request's recorded `time`), so the time covers the gateway,
-discord.py, the bot's work and the REST call, and nothing of the benchmark's own waiting.
+INTERACTION_CREATE to the bot's socket (the frame's recorded `time`) to the moment the first
+bytes of the bot's callback request reach it (the request's `arrived`), so the time covers the
+gateway, discord.py, the bot's work and the REST call, and nothing of the emulator's own work
+on either side nor of the benchmark's own waiting.
 Runs go one at a time, on 127.0.0.1.
 """
 
@@ -24,7 +25,7 @@ from typing import Any
 from bench.inprocess import median_search_work
 from bench.inputs import NO_MATCH, Inputs
 from bench.ping_bot import iterations_per_ms
-from bench.stats import Job, K, interleaved
+from bench.stats import Job, K, Timings, interleaved
 from bot.emulator import Emulator, EmulatorError, EmulatorTimeout
 from bot.sync import SYNC_HASH_KEY
 
@@ -127,9 +128,9 @@ def _latency(emu: Emulator, interaction_id: int) -> float | None:
     """From writing INTERACTION_CREATE to the bot's socket to the arrival of its callback request.
 
     From the write, not from the interaction's creation, so the emulator's encoding and
-    compressing of the event is not counted against the bot; to the arrival, not the end of the
-    emulator's handling, so checking the reply's embeds (more work for an embed than for "pong")
-    is not either.
+    compressing of the event is not counted against the bot; to the arrival of the request's
+    first bytes, not to its handler, so neither is the emulator's parsing and routing of it, nor
+    its checking of the reply's embeds (more work for an embed than for "pong").
     """
     interaction = emu.interactions[interaction_id]
     if interaction.callback_at is None:
@@ -137,7 +138,8 @@ def _latency(emu: Emulator, interaction_id: int) -> float | None:
     sent = _sent_at(emu, interaction_id) or interaction.created_at
     for request in reversed(emu.requests):
         if request.route == CALLBACK_ROUTE and interaction.token in request.path:
-            return (request.time - sent) * 1000
+            arrived = request.time if request.arrived is None else request.arrived
+            return (arrived - sent) * 1000
     return (interaction.callback_at - sent) * 1000
 
 
@@ -149,6 +151,18 @@ def _sent_at(emu: Emulator, interaction_id: int) -> float | None:
         if dispatched and frame.d["id"] == wanted:
             return frame.time
     return None
+
+
+def emulator_share(emu: Emulator) -> dict[str, Any]:
+    """The emulator's own work on each callback request before its handler took it (parsing
+    and routing, in milliseconds): left out of the round trips, and shown beside them."""
+    timing = Timings()
+    for request in emu.requests:
+        if request.route == CALLBACK_ROUTE and request.arrived is not None:
+            timing.samples.append((request.time - request.arrived) * 1000)
+    summary = timing.summary()
+    del summary["samples"]
+    return summary
 
 
 async def slash_ms(emu: Emulator, command: str, options: dict[str, Any]) -> float | None:
@@ -365,6 +379,7 @@ async def run_size(
             "floor": {"reads": reads_floor, "searches": searches_floor},
             "work_ms": work_ms,
             "memory": process.memory_mb(),
+            "emulator_ms": emulator_share(emu),
         }
     finally:
         code = await process.stop()

@@ -19,6 +19,7 @@ from aiohttp import web
 
 from . import changes
 from . import interactions as scripted
+from .arrivals import Arrivals
 from .commands import Command, CommandStore
 from .errors import EmulatorError, EmulatorTimeout
 from .gateway import OP_INVALID_SESSION, OP_RECONNECT, Gateway, Session
@@ -75,7 +76,9 @@ class Emulator:
         self.holds: list[Hold] = []
         self.gateway = Gateway(self, heartbeat_interval=heartbeat_interval)
         self._waiters: list[asyncio.Event] = []
+        self.arrivals = Arrivals(self.clock.now)
         self._runner: web.AppRunner | None = None
+        self._server: asyncio.Server | None = None
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -85,10 +88,12 @@ class Emulator:
         app = build_app(self, ROUTES)
         self._runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=1.0)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
-        await site.start()
-        sockets = site._server.sockets if site._server else []  # type: ignore[union-attr]
-        self.port = sockets[0].getsockname()[1]
+        assert self._runner.server is not None
+        # Not a TCPSite: each connection's protocol is wrapped to note its requests' arrival.
+        self._server = await asyncio.get_running_loop().create_server(
+            self.arrivals.protocol_factory(self._runner.server), self.host, self.port
+        )
+        self.port = self._server.sockets[0].getsockname()[1]
         return self
 
     async def stop(self) -> None:
@@ -97,8 +102,10 @@ class Emulator:
         for hold in self.holds:
             hold.drop()  # a request held until the end must not keep the server alive
         await self.gateway.close_all(1001, b"Emulator shutting down")
+        if self._server is not None:
+            self._server.close()  # no new connections; cleanup closes the open ones
         await self._runner.cleanup()
-        self._runner = None
+        self._runner = self._server = None
 
     async def __aenter__(self) -> Emulator:
         return await self.start()

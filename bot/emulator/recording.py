@@ -43,7 +43,10 @@ class RecordedRequest:
     files: list[RecordedFile] = field(default_factory=list)
     status: int | None = None
     response: Any = None
-    time: float = 0.0
+    time: float = 0.0  # when its route's handler took it
+    # When its first bytes reached the emulator, before aiohttp parsed and routed it (None: it
+    # came on a connection the emulator did not see open).
+    arrived: float | None = None
     dropped: bool = False  # a `Hold` closed the connection instead of answering
 
     @property

@@ -163,7 +163,9 @@ async def _parse_body(request: web.Request) -> tuple[Any, list[RecordedFile]]:
 
 
 def build_app(emu: Emulator, routes: list[RouteDef]) -> web.Application:
-    app = web.Application(client_max_size=25 * 1024 * 1024 + 1024)
+    app = web.Application(
+        client_max_size=25 * 1024 * 1024 + 1024, middlewares=[emu.arrivals.middleware]
+    )
     app.router.add_get("/gateway", emu.gateway.handle)
 
     async def attachment(request: web.Request) -> web.StreamResponse:
@@ -195,6 +197,7 @@ def build_app(emu: Emulator, routes: list[RouteDef]) -> web.Application:
             query=dict(request.query),
             headers=_redact_headers(request.headers, emu.token),
             time=emu.clock.now(),
+            arrived=emu.arrivals.of(request),
         )
         emu.requests.append(rec)
         emu.unhandled.append(rec)
@@ -218,6 +221,7 @@ async def _run(emu: Emulator, route: RouteDef, request: web.Request) -> web.Stre
         query=dict(request.query),
         headers=_redact_headers(request.headers, emu.token),
         time=emu.clock.now(),
+        arrived=emu.arrivals.of(request),
     )
     emu.requests.append(rec)
     headers: dict[str, str] = {}

@@ -114,3 +114,10 @@ def test_the_hypervisors_share_is_of_the_cpu_time_the_machine_had_work_for():
     after = {"busy": 148.0, "steal": 3.0}
     assert report.stolen(before, after) == "2.0 s, 4.0% of the CPU time this machine had work for"
     assert report.stolen(before, before) == "unknown"
+
+
+def test_the_emulators_own_share_of_each_callback_is_shown_per_size():
+    share = {"n": 900, "p50": 0.21, "p99": 0.6, "max": 1.0, "failures": 0, "stopped_early": False}
+    results = {"runs": {100_000: {"emulator_ms": share}, 1_000_000: {}}}
+    assert report._emulator_share(results) == "; it took 100k: p50 0.21 / p99 0.60 ms"
+    assert report._emulator_share({"runs": {100_000: {}}}) == ""  # results from before it
