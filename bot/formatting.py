@@ -23,6 +23,7 @@ CHOICES = 25
 CHOICE_TEXT = 100
 
 ELLIPSIS = "…"
+AND_MORE = "… and {count} more"
 
 
 def truncate(text: str, limit: int) -> str:
@@ -37,14 +38,15 @@ def truncate(text: str, limit: int) -> str:
 
 
 def bullet_lines(lines: list[str], limit: int = FIELD_VALUE, separator: str = "\n") -> str:
-    """Lines joined within `limit`; lines that do not fit become '… and N more'."""
+    """Lines, or with separator=", " a list of names, joined within `limit`; the ones that do not
+    fit become '… and N more', so none is shown cut."""
     shown: list[str] = []
     for index, line in enumerate(lines):
         remaining = len(lines) - index - 1
-        more = f"{separator}… and {remaining} more" if remaining else ""
+        more = separator + AND_MORE.format(count=remaining) if remaining else ""
         candidate = separator.join([*shown, truncate(line, limit)])
         if len(candidate) + len(more) > limit:
-            return separator.join([*shown, f"… and {len(lines) - index} more"])
+            return separator.join([*shown, AND_MORE.format(count=len(lines) - index)])
         shown.append(truncate(line, limit))
     return separator.join(shown)
 

@@ -55,9 +55,8 @@ def person_pages(person: Person) -> list[discord.Embed]:
     if person.native_name:
         embed.add_field(name=NATIVE_NAME, value=neutral(person.native_name), inline=True)
     if person.aliases:
-        embed.add_field(
-            name=ALSO_KNOWN_AS, value=", ".join(map(neutral, person.aliases)), inline=True
-        )
+        aliases = bullet_lines([neutral(alias) for alias in person.aliases], separator=", ")
+        embed.add_field(name=ALSO_KNOWN_AS, value=aliases, inline=True)
     if person.known_for:
         embed.add_field(
             name=KNOWN_FOR,
@@ -101,13 +100,11 @@ def character_card(character: Character) -> discord.Embed:
     if character.native_name:
         embed.add_field(name=NATIVE_NAME, value=neutral(character.native_name), inline=True)
     if character.aliases:
-        embed.add_field(
-            name=ALSO_KNOWN_AS, value=", ".join(map(neutral, character.aliases)), inline=True
-        )
+        aliases = bullet_lines([neutral(alias) for alias in character.aliases], separator=", ")
+        embed.add_field(name=ALSO_KNOWN_AS, value=aliases, inline=True)
     if character.played_by:
-        embed.add_field(
-            name=PLAYED_BY, value=", ".join(map(neutral, character.played_by)), inline=True
-        )
+        actors = bullet_lines([neutral(actor) for actor in character.played_by], separator=", ")
+        embed.add_field(name=PLAYED_BY, value=actors, inline=True)
     embed.add_field(name=SHOW, value=f"*{neutral(character.show_title)}*", inline=True)
     if character.quote_count:
         embed.add_field(

@@ -61,15 +61,17 @@ def show_card(show: Show, cast: list[CastMember], credits: list[Credit]) -> disc
         by_role.setdefault(credit.role, []).append(neutral(credit.person_name))
     for role, people in by_role.items():
         label = CREDIT_LABELS.get(role, role.capitalize())
-        embed.add_field(name=label, value=", ".join(people), inline=True)
+        embed.add_field(name=label, value=bullet_lines(people, separator=", "), inline=True)
     if cast:
         embed.add_field(
             name=STARRING, value=bullet_lines([_actor_line(m) for m in cast]), inline=False
         )
     if show.settings:
-        embed.add_field(name=SETTINGS, value=", ".join(map(neutral, show.settings)), inline=True)
+        settings = bullet_lines([neutral(place) for place in show.settings], separator=", ")
+        embed.add_field(name=SETTINGS, value=settings, inline=True)
     if show.filmed_in:
-        embed.add_field(name=FILMED_IN, value=", ".join(map(neutral, show.filmed_in)), inline=True)
+        filmed_in = bullet_lines([neutral(place) for place in show.filmed_in], separator=", ")
+        embed.add_field(name=FILMED_IN, value=filmed_in, inline=True)
     if show.synopsis:
         embed.add_field(name=SYNOPSIS, value=neutral(show.synopsis), inline=False)
     behind = [line for line in (show.origin, *show.notes) if line]

@@ -22,6 +22,16 @@ def test_bullet_lines_says_how_many_did_not_fit():
     assert text.endswith(f"… and {200 - shown} more")
 
 
+def test_bullet_lines_as_a_list_of_names_shows_only_whole_names():
+    names = [f"Name {i} Lastname" for i in range(20)]
+    text = bullet_lines(names, limit=100, separator=", ")
+    assert len(text) <= 100
+    *shown, more = text.split(", ")
+    assert shown == names[: len(shown)]
+    assert more == f"… and {20 - len(shown)} more"
+    assert bullet_lines(names[:2], limit=100, separator=", ") == "Name 0 Lastname, Name 1 Lastname"
+
+
 def test_excerpt_keeps_the_match_and_cuts_around_it():
     text = "a" * 500 + "MATCH" + "b" * 500
     before, match, after = excerpt(text, (500, 505), 100)

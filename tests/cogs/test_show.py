@@ -4,6 +4,8 @@ import sqlite3
 
 import pytest
 
+from bot.content import seed_database
+from tests.content import CROWD_PLACES, CROWD_WRITERS, shown_and_hidden, write_crowded_show
 from tests.harness import start_bot, stop_bot
 
 
@@ -105,3 +107,26 @@ async def test_a_card_follows_a_change_made_by_another_process(emu, bot, db):
     assert again.embeds[0]["description"] == "A premise from a newer data file."
     cast = await (await emu.slash(emu.member, "show cast")).message()
     assert "Ok Taec-yeon" in cast.embeds[0]["description"]
+
+
+@pytest.fixture
+async def crowded_bot(emu, empty_db, clock, tmp_path):
+    await seed_database(empty_db, [write_crowded_show(tmp_path)])
+    running, task = await start_bot(emu, empty_db, clock)
+    await emu.wait_for_commands(["show"])
+    yield running
+    await stop_bot(running, task)
+
+
+async def test_a_long_list_shows_whole_names_and_how_many_more(emu, crowded_bot):
+    reply = await (await emu.slash(emu.member, "show info")).message()
+    shown = fields(reply)
+    for label, items in [
+        ("Written by", CROWD_WRITERS),
+        ("Set in", CROWD_PLACES),
+        ("Filmed in", CROWD_PLACES),
+    ]:
+        assert len(shown[label]) <= 1024
+        names, hidden = shown_and_hidden(shown[label])
+        assert names == items[: len(names)]
+        assert len(names) + hidden == len(items)
