@@ -68,3 +68,24 @@ def shown_and_hidden(value: str) -> tuple[list[str], int]:
     *shown, more = value.split(", ")
     assert more.startswith("… and ") and more.endswith(" more"), value
     return shown, int(more.removeprefix("… and ").removesuffix(" more"))
+
+
+# Two invented shows whose titles (200 characters at most) are alike for longer than the 100
+# characters of an autocomplete choice.
+SAGA_TITLE = (
+    "The Fictional Saga of the Baker Who Counted Every Loaf in the Invented Town Beyond the "
+    "Hills, Told Slowly, Season by Season, Loaf by Loaf, Until the Ovens Went Cold:"
+)
+
+
+def write_saga_shows(folder: Path) -> list[Path]:
+    paths = []
+    for slug, part in [("fictional-saga-one", "Part One"), ("fictional-saga-two", "Part Two")]:
+        path = folder / f"{slug}.toml"
+        path.write_text(
+            f'[show]\nslug = "{slug}"\ntitle = {_toml(f"{SAGA_TITLE} {part}")}\n'
+            'premise = "Invented."\n',
+            encoding="utf-8",
+        )
+        paths.append(path)
+    return paths

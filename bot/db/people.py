@@ -152,6 +152,16 @@ async def find_by_name(db: Database, name: str) -> NameMatch | None:
     return None
 
 
+async def entity_names(db: Database, kind: EntityKind, entity_id: int) -> list[NameMatch]:
+    """Every name of one person or character, primary first."""
+    column = "person_id" if kind == "person" else "character_id"
+    rows = await db.fetch_all(
+        f"{_MATCH_SELECT} WHERE n.{column} = ? ORDER BY n.kind = 'primary' DESC, n.id",
+        (entity_id,),
+    )
+    return [NameMatch(kind, entity_id, row["name"], row["matched"]) for row in rows]
+
+
 async def nearest_names(db: Database, text: str, limit: int = 3) -> list[str]:
     """Primary names that look most like `text`, for a "did you mean" hint.
 

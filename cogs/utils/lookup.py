@@ -5,15 +5,18 @@ Shared by /show, /who and /quote, so every command finds things the same way.
 
 from __future__ import annotations
 
+import re
+from typing import Literal
+
 import discord
 from discord import app_commands
 
 from bot.db import Database
 from bot.db.guild_settings import get_settings
-from bot.db.people import NameMatch, nearest_names, search_names
+from bot.db.people import NameMatch, entity_names, nearest_names, search_names
 from bot.db.shows import Show, find_show, get_show, list_shows, search_show_titles
 from bot.errors import UserFacingError
-from bot.formatting import CHOICES, choice_text, neutral, truncate
+from bot.formatting import CHOICE_TEXT, CHOICES, choice_text, neutral, truncate
 from bot.search import fold_name
 
 NO_SHOWS = "No shows are loaded yet. An admin can load them with `kdrama-bot db seed`."
@@ -28,6 +31,13 @@ EMPTY_NAME = "Type a name to look up, in any script: a person, a character or an
 # Titles are up to 200 characters: ten of them in full would not fit in one message.
 TITLES_LISTED = 10
 TITLE_LENGTH = 60
+# A picked choice sends its value, at most 100 characters: the title or name itself when it fits.
+# A longer one is sent as its start and the key of what it names ("The long title… #show-12"),
+# since its start alone may begin another title too. Ids survive a re-seed (bot/content/seed.py).
+KEY = " #{kind}-{id}"
+_KEY = re.compile(r" #(show|person|character)-([0-9]+)\Z")
+
+Kind = Literal["show", "person", "character"]
 
 
 def is_named(text: str | None) -> bool:
@@ -56,6 +66,9 @@ async def resolve_show(db: Database, title: str | None, guild_id: int | None = N
         if len(shows) > 1:
             raise UserFacingError(WHICH_SHOW.format(titles=_titles(shows)))
         return shows[0]
+    show = await _picked_show(db, title)
+    if show is not None:
+        return show
     show = await find_show(db, title)
     if show is not None:
         return show
@@ -82,6 +95,9 @@ async def resolve_name(db: Database, name: str) -> NameMatch:
     """The person or character the member means: an exact name or alias, else the best match."""
     if not is_named(name):
         raise UserFacingError(EMPTY_NAME)
+    picked = await _picked_name(db, name)
+    if picked is not None:
+        return picked
     found = await search_names(db, name, limit=1)  # an exact name or alias comes first
     if found:
         return found[0]
@@ -92,22 +108,60 @@ async def resolve_name(db: Database, name: str) -> NameMatch:
     raise UserFacingError(message)
 
 
-def _choices(pairs: list[tuple[str, str]]) -> list[app_commands.Choice[str]]:
+def choice_value(text: str, kind: Kind, entity_id: int) -> str:
+    """What picking the choice for `text` sends: the text, or its start and its key (see KEY)."""
+    if len(text) <= CHOICE_TEXT:
+        return text
+    key = KEY.format(kind=kind, id=entity_id)
+    return truncate(text, CHOICE_TEXT - len(key)) + key
+
+
+def _key(text: str) -> tuple[str, int] | None:
+    found = _KEY.search(text)
+    return None if found is None else (found[1], int(found[2]))
+
+
+async def _picked_show(db: Database, text: str) -> Show | None:
+    """The show whose keyed choice this is, if it is exactly the value offered for one."""
+    key = _key(text)
+    if key is None or key[0] != "show":
+        return None
+    show = await get_show(db, key[1])
+    if show is None or choice_value(show.title, "show", show.id) != text:
+        return None
+    return show
+
+
+async def _picked_name(db: Database, text: str) -> NameMatch | None:
+    """The person or character whose keyed choice this is, if it is exactly the value offered
+    for one of their names."""
+    key = _key(text)
+    if key is None or key[0] == "show":
+        return None
+    kind, entity_id = key
+    for match in await entity_names(db, kind, entity_id):
+        if choice_value(match.matched, match.kind, match.id) == text:
+            return match
+    return None
+
+
+def _choices(offered: list[tuple[str, str, Kind, int]]) -> list[app_commands.Choice[str]]:
+    """Each (label, text, kind, id): the label is shown, cut to fit; the text is sent."""
     return [
-        app_commands.Choice(name=choice_text(name), value=choice_text(value))
-        for name, value in pairs[:CHOICES]
+        app_commands.Choice(name=choice_text(label), value=choice_value(text, kind, entity_id))
+        for label, text, kind, entity_id in offered[:CHOICES]
     ]
 
 
 async def show_choices(db: Database, current: str) -> list[app_commands.Choice[str]]:
     shows = await search_show_titles(db, current, limit=CHOICES)
-    return _choices([(show.title, show.title) for show in shows])
+    return _choices([(show.title, show.title, "show", show.id) for show in shows])
 
 
 async def name_choices(db: Database, current: str) -> list[app_commands.Choice[str]]:
     matches = await search_names(db, current, limit=CHOICES)
-    pairs = []
+    offered: list[tuple[str, str, Kind, int]] = []
     for match in matches:
         label = match.name if match.matched == match.name else f"{match.matched} ({match.name})"
-        pairs.append((label, match.matched))
-    return _choices(pairs)
+        offered.append((label, match.matched, match.kind, match.id))
+    return _choices(offered)

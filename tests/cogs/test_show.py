@@ -5,7 +5,14 @@ import sqlite3
 import pytest
 
 from bot.content import seed_database
-from tests.content import CROWD_PLACES, CROWD_WRITERS, shown_and_hidden, write_crowded_show
+from tests.content import (
+    CROWD_PLACES,
+    CROWD_WRITERS,
+    SAGA_TITLE,
+    shown_and_hidden,
+    write_crowded_show,
+    write_saga_shows,
+)
 from tests.harness import start_bot, stop_bot
 
 
@@ -130,3 +137,29 @@ async def test_a_long_list_shows_whole_names_and_how_many_more(emu, crowded_bot)
         names, hidden = shown_and_hidden(shown[label])
         assert names == items[: len(names)]
         assert len(names) + hidden == len(items)
+
+
+async def test_a_picked_long_title_is_the_show_offered(emu, empty_db, clock, tmp_path):
+    """Two titles over 100 characters that differ only after their first 150."""
+    await seed_database(empty_db, write_saga_shows(tmp_path))
+    running, task = await start_bot(emu, empty_db, clock)
+    try:
+        await emu.wait_for_commands(["show"])
+        choices = await emu.autocomplete(emu.member, "show info", {"title": "saga"}, "title")
+        assert len(choices) == 2
+        assert choices[0]["name"] == choices[1]["name"]  # both cut where they are still alike
+        assert choices[0]["value"] != choices[1]["value"]
+        titles = []
+        for choice in choices:
+            assert len(choice["value"]) <= 100
+            handle = await emu.slash(emu.member, "show info", {"title": choice["value"]})
+            titles.append((await handle.message()).embeds[0]["title"])
+        assert sorted(titles) == [
+            f"{SAGA_TITLE} Part One",
+            f"{SAGA_TITLE} Part Two",
+        ]
+        # Typed by hand, a title still finds what it found before.
+        typed = await emu.slash(emu.member, "show info", {"title": "part two"})
+        assert (await typed.message()).embeds[0]["title"] == f"{SAGA_TITLE} Part Two"
+    finally:
+        await stop_bot(running, task)

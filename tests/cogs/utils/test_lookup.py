@@ -1,7 +1,14 @@
 import pytest
 
 from bot.errors import UserFacingError
-from cogs.utils.lookup import name_choices, resolve_name, resolve_show, show_choices
+from bot.search import fold_name
+from cogs.utils.lookup import (
+    choice_value,
+    name_choices,
+    resolve_name,
+    resolve_show,
+    show_choices,
+)
 
 
 async def test_the_only_show_is_the_default(db):
@@ -51,3 +58,46 @@ async def test_choices_stay_within_discords_limits(db):
             assert len(choices) <= 25
             for choice in choices:
                 assert 1 <= len(choice.name) <= 100 and 1 <= len(choice.value) <= 100
+
+
+def test_a_choice_value_is_the_text_unless_too_long():
+    assert choice_value("Soul Mate", "show", 1) == "Soul Mate"
+    assert choice_value("x" * 100, "show", 1) == "x" * 100
+    long = choice_value("word " * 40, "show", 123)
+    assert len(long) <= 100
+    assert long.startswith("word word") and long.endswith("… #show-123")
+
+
+async def test_a_picked_long_name_is_the_one_offered(empty_db):
+    # Longer than data files allow (100 characters), written straight into the schema.
+    # A person and a character whose names are alike for their first 150 characters.
+    alike = "Invented Someone With a Name Longer Than Any Autocomplete Choice Can Hold, " * 2
+    person, character = alike + "the Person", alike + "the Character"
+    async with empty_db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO shows (id, slug, title, premise, search_text)"
+            " VALUES (1, 's', 'Word Show', 'A test show.', '|wordshow|')"
+        )
+        await conn.execute("INSERT INTO people (id, slug, name) VALUES (1, 'p', ?)", (person,))
+        await conn.execute(
+            "INSERT INTO characters (id, show_id, slug, name, position) VALUES (1, 1, 'c', ?, 0)",
+            (character,),
+        )
+        for column, name in [("person_id", person), ("character_id", character)]:
+            await conn.execute(
+                f"INSERT INTO names ({column}, name, kind, search_text)"
+                " VALUES (1, ?, 'primary', ?)",
+                (name, fold_name(name)),
+            )
+    choices = await name_choices(empty_db, "invented someone")
+    assert len({choice.value for choice in choices}) == 2
+    assert all(len(choice.value) <= 100 for choice in choices)
+    resolved = {(await resolve_name(empty_db, choice.value)).name for choice in choices}
+    assert resolved == {person, character}
+
+
+async def test_text_that_only_looks_like_a_key_is_read_as_typed(db):
+    with pytest.raises(UserFacingError, match="I don't know a show called"):
+        await resolve_show(db, "Soul Mate #show-1")
+    with pytest.raises(UserFacingError, match="I couldn't find anyone"):
+        await resolve_name(db, "Ok Taec-yeon #person-1")
