@@ -134,6 +134,7 @@ UNKNOWN_ID = "There's no announcement **#{id}** in this server. `/announce list`
 NOT_EDITABLE = "Announcement **#{id}** is {state}; there's nothing to edit."
 NOT_DELETABLE = "Announcement **#{id}** is already {state}."
 BUSY = "Announcement **#{id}** is being posted right now. Try again in a few seconds."
+# /settings manages the quote of the day: /announce edit and delete leave it alone.
 QOTD_ELSEWHERE = (
     "That's the quote of the day. Change it with `/settings quote-of-the-day on`, or stop it "
     "with `/settings quote-of-the-day off`."
@@ -682,6 +683,8 @@ class AnnounceCog(commands.GroupCog, group_name="announce", group_description="A
     ) -> None:
         """Delete a posted announcement's message, or cancel a scheduled one or a repeat."""
         announcement = await self._find(interaction, announcement_id)
+        if announcement.kind != "announcement":
+            raise UserFacingError(QOTD_ELSEWHERE)
         if announcement.state == "posting":
             raise UserFacingError(BUSY.format(id=announcement_id))
         title = discord.utils.escape_markdown(truncate(announcement.title, 100))

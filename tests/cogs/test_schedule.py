@@ -335,6 +335,22 @@ async def test_quote_of_the_day(emu, bot, clock):
     assert off.content == "The quote of the day is off."
 
 
+async def test_announce_leaves_the_quote_of_the_day_to_settings(emu, bot, clock):
+    on = {"channel": "general", "time": "13:00"}
+    await (await emu.slash(emu.admin, "settings quote-of-the-day on", on)).message()
+    to_settings = (
+        "That's the quote of the day. Change it with `/settings quote-of-the-day on`, or stop it "
+        "with `/settings quote-of-the-day off`."
+    )
+    for command in ("announce edit", "announce delete"):
+        reply = await (await emu.slash(emu.admin, command, {"id": 1})).message()
+        assert reply.ephemeral and reply.content == to_settings
+        assert not reply.buttons()
+    assert (await get_announcement(bot.db, emu.guild.id, 1)).state == "scheduled"
+    clock.advance(timedelta(hours=1))
+    await wait_for_posts(emu, bot, 1, channel="general")
+
+
 async def test_list_is_paginated_for_its_author(emu, bot, clock):
     for number in range(12):
         await confirm(emu, await schedule(emu, f"in {number + 1}h", title=f"Post {number + 1}"))
