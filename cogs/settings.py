@@ -48,6 +48,12 @@ NOBODY_ELSE = "none (only Manage Server)"
 ANY_ROLE = "any role"
 QOTD_OFF = "off"
 QOTD_ON = "in {channel} every day at {time} ({zone}), next {relative}"
+# The scheduler pauses it after repeated failures; turning it on again starts it afresh.
+QOTD_PAUSED = (
+    "**paused** after {failures} failed posts in a row in {channel}. The last error: {error} "
+    "Once that is fixed, turn it on again with `/settings quote-of-the-day on`."
+)
+UNKNOWN_ERROR = "unknown."
 TIMEZONE_SET = "Time zone set to **{zone}**. New times are read in it; it is now {local} there."
 UNKNOWN_ZONE = (
     "I don't know the time zone {zone}. Pick one from the list, like `Asia/Seoul`, "
@@ -155,7 +161,13 @@ class SettingsCog(commands.GroupCog, group_name="settings", group_description="S
         settings = await get_settings(self.bot.db, interaction.guild.id)
         active = await self._qotd(interaction.guild.id)
         qotd = QOTD_OFF
-        if active and active[0].due_at and active[0].anchor_local:
+        if active and active[0].state == "paused":
+            first = active[0]
+            qotd = QOTD_PAUSED.format(
+                failures=first.failures, channel=f"<#{first.channel_id}>",
+                error=first.last_error or UNKNOWN_ERROR,
+            )  # fmt: skip
+        elif active and active[0].due_at and active[0].anchor_local:
             first = active[0]
             qotd = QOTD_ON.format(
                 channel=f"<#{first.channel_id}>", time=first.anchor_local.strftime("%H:%M"),

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+from bot.db.announcements import get_announcement
 from bot.db.guild_settings import get_settings
 
 
@@ -36,6 +39,31 @@ async def test_view_shows_the_defaults(emu, bot):
     assert "**Roles announcements may ping:** any role" in text
     assert "**@everyone in announcements:** off" in text
     assert "**Quote of the day:** off" in text
+
+
+async def test_view_shows_the_quote_of_the_day_and_says_when_it_is_paused(emu, bot, clock):
+    general = emu.channel("general").id
+    await run(emu, "settings quote-of-the-day on", {"channel": "general", "time": "13:00"})
+    due = clock.now() + timedelta(hours=1)
+    text = (await run(emu, "settings view")).embeds[0]["description"]
+    assert (
+        f"**Quote of the day:** in <#{general}> every day at 13:00 (UTC), "
+        f"next <t:{int(due.timestamp())}:R>"
+    ) in text
+    emu.fail("POST", f"/channels/{general}/messages", 403, 50013, times=3)
+    for _ in range(3):
+        clock.set((await get_announcement(bot.db, emu.guild.id, 1)).due_at)
+        await bot.scheduler.run_due()
+    assert (await get_announcement(bot.db, emu.guild.id, 1)).state == "paused"
+    clock.advance(timedelta(hours=1))
+    text = (await run(emu, "settings view")).embeds[0]["description"]
+    assert (
+        f"**Quote of the day:** **paused** after 3 failed posts in a row in <#{general}>. "
+        "The last error: Discord refused the post: I'm not allowed to post there "
+        "(Missing Permissions). Once that is fixed, turn it on again with "
+        "`/settings quote-of-the-day on`."
+    ) in text
+    assert "next <t:" not in text
 
 
 async def test_timezone_is_set_from_a_real_zone_only(emu, bot):
