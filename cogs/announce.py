@@ -743,6 +743,8 @@ class AnnounceCog(commands.GroupCog, group_name="announce", group_description="A
         typed = current.strip().lstrip("#").casefold()
         choices = []
         for announcement in await list_announcements(self.bot.db, interaction.guild.id):
+            if announcement.kind != "announcement":
+                continue  # the quote of the day is /settings' (QOTD_ELSEWHERE)
             label = f"#{announcement.id} · {announcement.title} · {announcement.state}"
             if typed in str(announcement.id) or typed in announcement.title.casefold():
                 choices.append(app_commands.Choice(name=choice_text(label), value=announcement.id))

@@ -342,10 +342,14 @@ async def test_announce_leaves_the_quote_of_the_day_to_settings(emu, bot, clock)
         "That's the quote of the day. Change it with `/settings quote-of-the-day on`, or stop it "
         "with `/settings quote-of-the-day off`."
     )
+    await confirm(emu, await schedule(emu, "in 2h", title="Watch party"))
     for command in ("announce edit", "announce delete"):
         reply = await (await emu.slash(emu.admin, command, {"id": 1})).message()
         assert reply.ephemeral and reply.content == to_settings
         assert not reply.buttons()
+        # Nor is it offered there: only the announcement is.
+        choices = await emu.autocomplete(emu.admin, command, {"id": ""}, "id")
+        assert [choice["value"] for choice in choices] == [2]
     assert (await get_announcement(bot.db, emu.guild.id, 1)).state == "scheduled"
     clock.advance(timedelta(hours=1))
     await wait_for_posts(emu, bot, 1, channel="general")
