@@ -418,3 +418,32 @@ async def test_invite_without_a_token_says_it_needs_one(tmp_path):
         "kdrama-bot invite needs the bot's token, to look up its application id."
     )
     assert MISSING_TOKEN_HELP in stderr
+
+
+# The `kdrama-bot` script pip wrote, run with Ctrl-C sent as the module `target` starts to load.
+INTERRUPTED_START = """
+import os, runpy, signal, sys
+
+class CtrlC:
+    def find_spec(self, name, path=None, target=None):
+        if name == {target!r}:
+            sys.meta_path.remove(self)
+            print("Ctrl-C while importing", name, flush=True)
+            os.kill(os.getpid(), signal.SIGINT)
+
+sys.meta_path.insert(0, CtrlC())
+sys.argv = [{script!r}, "db", "stats"]
+runpy.run_path({script!r}, run_name="__main__")
+"""
+
+
+@pytest.mark.parametrize("target", ["argparse", "asyncio", "bot.content", "bot.dbcli"])
+async def test_ctrl_c_while_the_command_loads_exits_quietly(tmp_path, target):
+    code = INTERRUPTED_START.format(target=target, script=KDRAMA_BOT)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", code, cwd=tmp_path, env=environment(tmp_path),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    stdout, stderr = await asyncio.wait_for(process.communicate(), 60)
+    assert stdout.decode() == f"Ctrl-C while importing {target}\n"
+    assert (process.returncode, stderr.decode()) == (0, "")
