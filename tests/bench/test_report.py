@@ -92,6 +92,21 @@ def test_a_missed_round_trip_is_set_beside_a_bare_bot_doing_as_much_work():
     assert target.why[-1].endswith("a bot that works as long as a median search meets it")
 
 
+def test_a_missed_round_trip_is_set_beside_the_bots_own_answers_with_almost_no_work():
+    run = _search_run(search_p99=7.0, work_ping_p99=4.0)
+    run["searches"].append(
+        {"command": "/quote search text", "class": "no match", "samples": [1.0] * 99 + [6.0],
+         **_timing(1.4, 6.0)}
+    )  # fmt: skip
+    run["inprocess"] = [{"case": "find_quotes", "class": "no match", "p50": 0.16, "p99": 0.3}]
+    target = report._round_trip_target(run)
+    assert target.why[-1] == (
+        "kdrama-bot's own answers that need almost no work, a `/quote search` that finds nothing "
+        "(0.16 ms of own work at the median), took p50 1.40 ms and p99 6.00 ms in the same "
+        "rounds: they miss it too"
+    )
+
+
 def test_a_met_round_trip_needs_no_why():
     target = report._round_trip_target(_search_run(search_p99=4.9, work_ping_p99=6.5))
     assert target.met
