@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from bench.inputs import NO_MATCH, Inputs
+from bench.inputs import Inputs
 from bench.stats import Job, interleaved, mixed_percentile
 from bot.db import Database, open_database
 from bot.db.connection import check_file_now
@@ -117,7 +117,7 @@ def plan(inputs: Inputs) -> list[tuple[str, str, list[str]]]:
     rows += [("find_quotes", kind, values) for kind, values in inputs.quotes.items()]
     rows += [("search_names", kind, values) for kind, values in inputs.names.items()]
     rows += [("search_show_titles", kind, values) for kind, values in inputs.titles.items()]
-    rows.append(("nearest_names", "no match", list(NO_MATCH)))
+    rows += [("nearest_names", kind, values) for kind, values in inputs.misspelled.items()]
     return rows
 
 

@@ -13,6 +13,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.search import TRIGRAM_MIN, fold_name, fts_phrase
+
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 KANA_KANJI = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 LATIN = re.compile(r"[A-Za-z]")
@@ -24,6 +26,7 @@ class Inputs:
     """Per-class inputs for each kind of search, and the typical inputs of read commands."""
 
     names: dict[str, list[str]]  # /who name, /quote random person
+    misspelled: dict[str, list[str]]  # /who name when nothing matches: "did you mean"
     titles: dict[str, list[str]]  # /show info title
     quotes: dict[str, list[str]]  # /quote search text
     show_titles: list[str]
@@ -44,6 +47,28 @@ def _substring(rng: random.Random, text: str, low: int, high: int) -> str:
     return text[start : start + size]
 
 
+def _misspelled(rng: random.Random, name: str) -> str | None:
+    """The name with two neighbouring small letters inside it swapped, as a member might type it."""
+    places = [
+        i
+        for i in range(1, len(name) - 2)
+        if name[i].islower() and name[i + 1].islower() and name[i] != name[i + 1]
+    ]
+    if not places:
+        return None
+    at = rng.choice(places)
+    return name[:at] + name[at + 1] + name[at] + name[at + 2 :]
+
+
+def _found(conn: sqlite3.Connection, text: str) -> bool:
+    """Whether some name contains the text, as /who finds it (its trigram index)."""
+    folded = fold_name(text)
+    if len(folded) < TRIGRAM_MIN:
+        return True
+    query = "SELECT 1 FROM names_fts WHERE names_fts MATCH ? LIMIT 1"
+    return conn.execute(query, (fts_phrase(folded),)).fetchone() is not None
+
+
 def _one_or_two(rng: random.Random, texts: list[str]) -> list[str]:
     return [_substring(rng, rng.choice(texts), 1, 2).strip() or "a" for _ in range(len(texts))]
 
@@ -61,7 +86,10 @@ def draw_inputs(path: Path, count: int = PER_KIND, seed: int = 44) -> Inputs:
         names = [row[0] for row in _sample(conn, "names", "name", rng, count * 4)]
         shows = _sample(conn, "shows", "title, native_title", rng, count)
         texts = [row[0] for row in _sample(conn, "quotes", "text", rng, count * 8)]
-    latin_names = [n for n in names if LATIN.search(n)]
+        latin_names = [n for n in names if LATIN.search(n)]
+        # Names misspelled so that nothing matches: /who answers "did you mean".
+        typos = [t for t in (_misspelled(rng, n) for n in latin_names) if t]
+        typos = [t for t in typos if not _found(conn, t)][:count]
     hangul_names = [n for n in names if HANGUL.search(n)]
     japanese_names = [n for n in names if KANA_KANJI.search(n)]
     titles = [row[0] for row in shows]
@@ -122,6 +150,7 @@ def draw_inputs(path: Path, count: int = PER_KIND, seed: int = 44) -> Inputs:
     rng.shuffle(typical)
     return Inputs(
         names=name_classes,
+        misspelled={"no match": list(NO_MATCH), "misspelled name": typos},
         titles=title_classes,
         quotes=quote_classes,
         show_titles=titles[:reads],

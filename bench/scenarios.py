@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.inprocess import median_search_work
-from bench.inputs import NO_MATCH, Inputs
+from bench.inputs import Inputs
 from bench.ping_bot import iterations_per_ms
 from bench.stats import Job, K, Timings, interleaved
 from bot.emulator import Emulator, EmulatorError, EmulatorTimeout
@@ -336,7 +336,8 @@ async def searches(
 
     for kind, values in inputs.quotes.items():
         jobs["/quote search text", kind] = Job(search, values)
-    jobs[DID_YOU_MEAN, "no match"] = Job(who, list(NO_MATCH))
+    for kind, values in inputs.misspelled.items():
+        jobs[DID_YOU_MEAN, kind] = Job(who, values)
     results = await _measure(jobs, effort.class_runs, effort.class_budget)
     rows = [
         {"command": command, "class": kind, **summary}

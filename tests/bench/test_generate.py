@@ -8,7 +8,7 @@ import pytest
 from bench.generate import FTS_TABLES, build_database, check_database, ensure_database
 from bench.inputs import HANGUL, KANA_KANJI, LATIN, draw_inputs
 from bot.db import open_database
-from bot.db.people import search_names
+from bot.db.people import find_by_name, search_names
 from bot.db.quotes import search_quotes
 from bot.db.shows import find_show
 from bot.search import fold_name, fold_text
@@ -66,6 +66,11 @@ async def test_the_bot_finds_quotes_names_and_shows_in_every_script(built):
                 assert await search_names(db, text), (kind, text)
         for text in inputs.quotes["no match"]:
             assert await search_quotes(db, text) == ([], 0)
+        # Misspelled names find nothing, so /who answers "did you mean".
+        assert inputs.misspelled["misspelled name"]
+        for text in inputs.misspelled["misspelled name"]:
+            assert await find_by_name(db, text) is None, text
+            assert not await search_names(db, text), text
         (title, native), *_ = rows(path, "SELECT title, native_title FROM shows")
         assert (await find_show(db, title)).title == title
         assert (await find_show(db, native)).title == title
