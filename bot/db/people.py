@@ -82,8 +82,12 @@ PREFIXES = 50
 # Rows read for each entity shown: an entity matched by two of its names (a name and its alias)
 # still leaves room for the others.
 NAMES_PER_ENTITY = 2
-# "Did you mean" compares this many names sharing a trigram with the text, at most.
+# "Did you mean" compares this many names sharing a piece with the text, at most, per size of
+# piece: four letters in a row, then three.
 SUGGESTION_CANDIDATES = 2000
+LONG_PIECE = 4
+# A suggestion this close (rapidfuzz's ratio, out of 100) ends the search after the long pieces.
+CLOSE_SUGGESTION = 80
 
 
 async def search_names(db: Database, text: str, limit: int = 25) -> list[NameMatch]:
@@ -162,31 +166,40 @@ async def entity_names(db: Database, kind: EntityKind, entity_id: int) -> list[N
     return [NameMatch(kind, entity_id, row["name"], row["matched"]) for row in rows]
 
 
+# Names are stored folded (search_text) too: folding thousands again here took milliseconds.
+_SUGGESTION_CANDIDATES = (
+    "SELECT n.search_text, COALESCE(p.name, c.name) AS name FROM names n"
+    " LEFT JOIN people p ON p.id = n.person_id"
+    " LEFT JOIN characters c ON c.id = n.character_id"
+    " WHERE n.id IN (SELECT rowid FROM names_fts WHERE names_fts MATCH ?"
+    f" LIMIT {SUGGESTION_CANDIDATES})"
+)
+
+
 async def nearest_names(db: Database, text: str, limit: int = 3) -> list[str]:
     """Primary names that look most like `text`, for a "did you mean" hint.
 
-    Candidates are the names sharing at least one trigram with the text (from the FTS index),
-    so the fuzzy comparison never has to read every name.
+    Candidates come from the FTS index, so the fuzzy comparison never has to read every name:
+    first the names sharing four letters in a row with the text, few even among a million, and
+    among them the name a typo was meant as; then, unless those gave `limit` names and a close
+    one, the names sharing three, up to SUGGESTION_CANDIDATES in the index's order (thousands of
+    names share "ang" or "son": the first ones alone would crowd out the name meant).
     """
     folded = fold_name(text)
-    grams = sorted({folded[i : i + TRIGRAM_MIN] for i in range(len(folded) - TRIGRAM_MIN + 1)})
-    if not grams:
-        return []
-    # Names are stored folded (search_text) too: folding thousands again here took milliseconds.
-    rows = await db.fetch_all(
-        "SELECT n.search_text, COALESCE(p.name, c.name) AS name FROM names n"
-        " LEFT JOIN people p ON p.id = n.person_id"
-        " LEFT JOIN characters c ON c.id = n.character_id"
-        " WHERE n.id IN (SELECT rowid FROM names_fts WHERE names_fts MATCH ?"
-        f" LIMIT {SUGGESTION_CANDIDATES})",
-        (" OR ".join(fts_phrase(gram) for gram in grams),),
-    )
     by_folded: dict[str, str] = {}
-    for row in rows:
-        by_folded.setdefault(row["search_text"], row["name"])
-    close = process.extract(
-        folded, list(by_folded), scorer=fuzz.ratio, limit=limit * 3, score_cutoff=60
-    )
+    close: list[tuple[str, float, int]] = []
+    for size in (LONG_PIECE, TRIGRAM_MIN):
+        pieces = sorted({folded[i : i + size] for i in range(len(folded) - size + 1)})
+        if not pieces:
+            continue
+        rows = await db.fetch_all(_SUGGESTION_CANDIDATES, (" OR ".join(map(fts_phrase, pieces)),))
+        for row in rows:
+            by_folded.setdefault(row["search_text"], row["name"])
+        close = process.extract(
+            folded, list(by_folded), scorer=fuzz.ratio, limit=limit * 3, score_cutoff=60
+        )
+        if len(close) >= limit and close[0][1] >= CLOSE_SUGGESTION:
+            break
     return list(dict.fromkeys(by_folded[key] for key, _score, _index in close))[:limit]
 
 

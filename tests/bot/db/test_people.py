@@ -1,6 +1,13 @@
 import pytest
 
-from bot.db.people import find_by_name, get_character, get_person, nearest_names, search_names
+from bot.db.people import (
+    SUGGESTION_CANDIDATES,
+    find_by_name,
+    get_character,
+    get_person,
+    nearest_names,
+    search_names,
+)
 from bot.search import fold_name
 
 
@@ -50,6 +57,27 @@ async def test_unknown_name_finds_nothing_but_suggests(db):
     assert await find_by_name(db, "Taecyoen") is None
     assert await nearest_names(db, "Taecyoen") == ["Ok Taec-yeon"]
     assert await nearest_names(db, "zzzzzz") == []
+
+
+async def test_a_close_name_is_suggested_however_many_names_share_its_common_pieces(empty_db):
+    # More names than "did you mean" reads share "ato" with the typo, and come first in the
+    # index; the name meant comes last.
+    names = [f"Kato {number:04d}" for number in range(SUGGESTION_CANDIDATES + 100)]
+    names.append("Hayato Isomura")
+    async with empty_db.transaction() as conn:
+        for person_id, name in enumerate(names, 1):
+            await conn.execute(
+                "INSERT INTO people (id, slug, name) VALUES (?, ?, ?)",
+                (person_id, f"p{person_id}", name),
+            )
+            await conn.execute(
+                "INSERT INTO names (person_id, name, kind, search_text)"
+                " VALUES (?, ?, 'primary', ?)",
+                (person_id, name, fold_name(name)),
+            )
+    assert await nearest_names(empty_db, "Hayato Isomira") == ["Hayato Isomura"]
+    # A typo of one of the many is found among them.
+    assert (await nearest_names(empty_db, "Kato 0007x"))[0] == "Kato 0007"
 
 
 async def test_person_card_data(db):
