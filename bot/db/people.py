@@ -181,9 +181,9 @@ async def nearest_names(db: Database, text: str, limit: int = 3) -> list[str]:
 
     Candidates come from the FTS index, so the fuzzy comparison never has to read every name:
     first the names sharing four letters in a row with the text, few even among a million, and
-    among them the name a typo was meant as; then, unless those gave `limit` names and a close
-    one, the names sharing three, up to SUGGESTION_CANDIDATES in the index's order (thousands of
-    names share "ang" or "son": the first ones alone would crowd out the name meant).
+    among them the name a typo was meant as; then, unless one of those is close, the names
+    sharing three, up to SUGGESTION_CANDIDATES in the index's order (thousands of names share
+    "ang" or "son": the first ones alone would crowd out the name meant).
     """
     folded = fold_name(text)
     by_folded: dict[str, str] = {}
@@ -198,7 +198,7 @@ async def nearest_names(db: Database, text: str, limit: int = 3) -> list[str]:
         close = process.extract(
             folded, list(by_folded), scorer=fuzz.ratio, limit=limit * 3, score_cutoff=60
         )
-        if len(close) >= limit and close[0][1] >= CLOSE_SUGGESTION:
+        if close and close[0][1] >= CLOSE_SUGGESTION:
             break
     return list(dict.fromkeys(by_folded[key] for key, _score, _index in close))[:limit]
 
