@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -15,6 +16,7 @@ from bot.content import seed_database
 from bot.db import Database, open_database
 from bot.emulator import Emulator, default_world
 from bot.emulator.discordpy import pointed_at
+from tests.content import write_crowded_show
 from tests.harness import ALL_COMMANDS, FixedClock, start_bot, stop_bot
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,6 +115,13 @@ async def two_show_db(empty_db: Database) -> Database:
 
 
 @pytest.fixture
+async def crowded_db(empty_db: Database, tmp_path: Path) -> Database:
+    """An invented show whose lists (writers, places, aliases) are longer than a field holds."""
+    await seed_database(empty_db, [write_crowded_show(tmp_path)])
+    return empty_db
+
+
+@pytest.fixture
 async def emu():
     async with Emulator(default_world()) as emulator:
         with pointed_at(emulator):
@@ -125,10 +134,24 @@ def clock() -> FixedClock:
     return FixedClock(datetime(2026, 11, 25, 12, 0, tzinfo=UTC))
 
 
+@contextlib.asynccontextmanager
+async def _synced_bot(emu, db, clock):
+    running, task = await start_bot(emu, db, clock)
+    try:
+        await emu.wait_for_commands(ALL_COMMANDS)
+        yield running
+    finally:
+        await stop_bot(running, task)
+
+
 @pytest.fixture
 async def bot(emu, db, clock):
     """The bot with the real content (Soul Mate), commands synced globally."""
-    running, task = await start_bot(emu, db, clock)
-    await emu.wait_for_commands(ALL_COMMANDS)
-    yield running
-    await stop_bot(running, task)
+    async with _synced_bot(emu, db, clock) as running:
+        yield running
+
+
+@pytest.fixture
+async def crowded_bot(emu, crowded_db, clock):
+    async with _synced_bot(emu, crowded_db, clock) as running:
+        yield running

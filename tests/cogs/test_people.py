@@ -2,16 +2,13 @@
 
 import pytest
 
-from bot.content import seed_database
 from tests.content import (
     CROWD_ALIASES,
     CROWD_CHARACTER,
     CROWD_CHARACTER_ALIASES,
     CROWD_WRITERS,
     shown_and_hidden,
-    write_crowded_show,
 )
-from tests.harness import start_bot, stop_bot
 
 
 def fields(message) -> dict[str, str]:
@@ -71,15 +68,6 @@ async def test_unknown_name_is_a_friendly_private_not_found_with_suggestions(emu
     assert reply.content == (
         "I couldn't find anyone called **Taecyoen**. Did you mean **Ok Taec-yeon**?"
     )
-
-
-@pytest.fixture
-async def crowded_bot(emu, empty_db, clock, tmp_path):
-    await seed_database(empty_db, [write_crowded_show(tmp_path)])
-    running, task = await start_bot(emu, empty_db, clock)
-    await emu.wait_for_commands(["who"])
-    yield running
-    await stop_bot(running, task)
 
 
 async def test_long_lists_of_names_show_whole_names_and_how_many_more(emu, crowded_bot):

@@ -10,7 +10,6 @@ from tests.content import (
     CROWD_WRITERS,
     SAGA_TITLE,
     shown_and_hidden,
-    write_crowded_show,
     write_saga_shows,
 )
 from tests.harness import start_bot, stop_bot
@@ -114,15 +113,6 @@ async def test_a_card_follows_a_change_made_by_another_process(emu, bot, db):
     assert again.embeds[0]["description"] == "A premise from a newer data file."
     cast = await (await emu.slash(emu.member, "show cast")).message()
     assert "Ok Taec-yeon" in cast.embeds[0]["description"]
-
-
-@pytest.fixture
-async def crowded_bot(emu, empty_db, clock, tmp_path):
-    await seed_database(empty_db, [write_crowded_show(tmp_path)])
-    running, task = await start_bot(emu, empty_db, clock)
-    await emu.wait_for_commands(["show"])
-    yield running
-    await stop_bot(running, task)
 
 
 async def test_a_long_list_shows_whole_names_and_how_many_more(emu, crowded_bot):
