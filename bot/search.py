@@ -106,6 +106,30 @@ def pieces_query(folded_query: str) -> str:
     return fts_phrase(folded_query) + ("*" if len(folded_query) == 1 else "")
 
 
+# The letters a slip may put in a name, besides the name's own: a typo of a romanised name.
+SLIP_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def one_slip_spellings(folded: str, places: int) -> list[str]:
+    """Every spelling one slip from a folded text, for a slip in its first `places` places: a
+    letter left out, an extra letter, a wrong letter, or two neighbouring letters swapped.
+
+    The letters tried are a–z and the text's own, so a slip inside a Hangul or kanji name is
+    found when the letter it needs is in the text. A spelling may come twice.
+    """
+    letters = sorted(set(SLIP_LETTERS).union(folded))
+    spellings: list[str] = []
+    for at in range(min(places, len(folded) + 1)):
+        head, rest = folded[:at], folded[at:]
+        spellings += [head + letter + rest for letter in letters]  # left out
+        if rest:
+            spellings.append(head + rest[1:])  # extra
+            spellings += [head + letter + rest[1:] for letter in letters if letter != rest[0]]
+        if len(rest) > 1 and rest[0] != rest[1]:
+            spellings.append(head + rest[1] + rest[0] + rest[2:])  # swapped
+    return spellings
+
+
 # How much of each word a pair keeps (migration 0006): "you she" is the pair you_she.
 PAIR_CHARACTERS = 3
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Indel
 
 from bot.db.connection import Database
 from bot.search import (
@@ -14,6 +15,7 @@ from bot.search import (
     TRIGRAM_MIN,
     fold_name,
     fts_phrase,
+    one_slip_spellings,
     pieces_query,
 )
 
@@ -167,39 +169,87 @@ async def entity_names(db: Database, kind: EntityKind, entity_id: int) -> list[N
 
 
 # Names are stored folded (search_text) too: folding thousands again here took milliseconds.
-_SUGGESTION_CANDIDATES = (
+_SUGGESTIONS = (
     "SELECT n.search_text, COALESCE(p.name, c.name) AS name FROM names n"
     " LEFT JOIN people p ON p.id = n.person_id"
     " LEFT JOIN characters c ON c.id = n.character_id"
-    " WHERE n.id IN (SELECT rowid FROM names_fts WHERE names_fts MATCH ?"
+)
+_SUGGESTION_CANDIDATES = (
+    f"{_SUGGESTIONS} WHERE n.id IN (SELECT rowid FROM names_fts WHERE names_fts MATCH ?"
     f" LIMIT {SUGGESTION_CANDIDATES})"
 )
+SLIP_PLACES = 4
+# Every name one slip from the text (see one_slip_spellings), and a few more, each read from an
+# index. The slips in the first SLIP_PLACES places are spelled out and looked up: the names
+# sharing only a first letter or two with the text are many. A name with a later slip starts as
+# the text does up to the slip, is as long give or take one letter, and ends as the text does
+# after the slip: in its last two letters for a slip before the last three places, in its last
+# letter for a slip three places from the end; for a slip in the last two, it shares the rest.
+_ONE_SLIP_AWAY = f"""
+{_SUGGESTIONS} WHERE n.id IN (
+    SELECT id FROM names WHERE search_text IN (SELECT value FROM json_each(:spellings))
+    UNION SELECT id FROM names WHERE search_text >= :head AND search_text < :head || :past
+        AND length(search_text) BETWEEN :shortest AND :longest
+        AND substr(search_text, -2) = substr(:text, -2)
+    UNION SELECT id FROM names WHERE search_text >= :but_three AND search_text < :but_three || :past
+        AND length(search_text) BETWEEN :shortest AND :longest
+        AND substr(search_text, -1) = substr(:text, -1)
+    UNION SELECT id FROM names WHERE search_text >= :but_two AND search_text < :but_two || :past
+        AND length(search_text) BETWEEN :shortest AND :longest
+)
+"""
+# A name this close (rapidfuzz's Indel distance: letters added or removed) is one slip away: a
+# swap or a wrong letter is two, a letter left out or an extra one is one.
+ONE_SLIP = 2
+
+
+def _one_slip_parameters(folded: str) -> dict[str, str | int]:
+    size = len(folded)
+    return {
+        "spellings": json.dumps(one_slip_spellings(folded, SLIP_PLACES)),
+        "text": folded,
+        "head": folded[:SLIP_PLACES],
+        "but_three": folded[: max(SLIP_PLACES, size - 3)],
+        "but_two": folded[: max(SLIP_PLACES, size - 2)],
+        "past": PAST_ANY_CHARACTER,
+        "shortest": size - 1,
+        "longest": size + 1,
+    }
 
 
 async def nearest_names(db: Database, text: str, limit: int = 3) -> list[str]:
     """Primary names that look most like `text`, for a "did you mean" hint.
 
-    Candidates come from the FTS index, so the fuzzy comparison never has to read every name:
-    first the names sharing four letters in a row with the text, few even among a million, and
-    among them the name a typo was meant as; then, unless one of those is close, the names
-    sharing three, up to SUGGESTION_CANDIDATES in the index's order (thousands of names share
-    "ang" or "son": the first ones alone would crowd out the name meant).
+    A typo is most often one slip from a name, and those names are read first, from indexes
+    that find them however many names there are. Unless one of them is that close, the search
+    goes on with names sharing a piece of the text, from the FTS index, so the fuzzy comparison
+    never has to read every name: first those sharing four letters in a row with the text, few
+    even among a million; then, unless one of those is close, those sharing three, up to
+    SUGGESTION_CANDIDATES in the index's order (thousands of names share "ang" or "son": the
+    first ones alone would crowd out the name meant).
     """
     folded = fold_name(text)
+    if not folded:
+        return []
     by_folded: dict[str, str] = {}
-    close: list[tuple[str, float, int]] = []
-    for size in (LONG_PIECE, TRIGRAM_MIN):
-        pieces = sorted({folded[i : i + size] for i in range(len(folded) - size + 1)})
-        if not pieces:
-            continue
-        rows = await db.fetch_all(_SUGGESTION_CANDIDATES, (" OR ".join(map(fts_phrase, pieces)),))
+
+    def closest(rows: list) -> list[tuple[str, float, int]]:
         for row in rows:
             by_folded.setdefault(row["search_text"], row["name"])
-        close = process.extract(
+        return process.extract(
             folded, list(by_folded), scorer=fuzz.ratio, limit=limit * 3, score_cutoff=60
         )
-        if close and close[0][1] >= CLOSE_SUGGESTION:
-            break
+
+    close = closest(await db.fetch_all(_ONE_SLIP_AWAY, _one_slip_parameters(folded)))
+    if not close or Indel.distance(folded, close[0][0]) > ONE_SLIP:
+        for size in (LONG_PIECE, TRIGRAM_MIN):
+            pieces = sorted({folded[i : i + size] for i in range(len(folded) - size + 1)})
+            if not pieces:
+                continue
+            query = " OR ".join(map(fts_phrase, pieces))
+            close = closest(await db.fetch_all(_SUGGESTION_CANDIDATES, (query,)))
+            if close and close[0][1] >= CLOSE_SUGGESTION:
+                break
     return list(dict.fromkeys(by_folded[key] for key, _score, _index in close))[:limit]
 
 

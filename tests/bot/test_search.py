@@ -1,4 +1,4 @@
-from bot.search import fold_name, fold_text, fts_phrase, highlight_span
+from bot.search import fold_name, fold_text, fts_phrase, highlight_span, one_slip_spellings
 
 
 def test_fold_name_joins_spellings_of_one_name():
@@ -171,3 +171,19 @@ def test_every_plain_character_folds_in_place():
         assert _fold_unit(char) == expected, repr(char)
         assert len(char.lower()) == 1, repr(char)
         assert fold_text(f"a{char}b") == _folded_with_origins(f"a{char}b")[0], repr(char)
+
+
+def test_one_slip_spellings_are_every_slip_in_the_first_places():
+    spellings = set(one_slip_spellings("kato", 2))
+    assert {"akto", "ktao"} <= spellings  # swapped
+    assert {"ato", "kto"} <= spellings  # an extra letter, left out of the name
+    assert {"xkato", "kxato", "kkato"} <= spellings  # a letter the name has, left out
+    assert {"gato", "kbto"} <= spellings  # a wrong letter
+    # Nothing from the third place on, nothing more than one slip away, never the text itself.
+    assert not {"kaot", "kat", "kagto", "kata", "kato", "akot"} & spellings
+
+
+def test_one_slip_spellings_try_the_texts_own_letters_in_any_script():
+    spellings = set(one_slip_spellings("옥택연", 3))
+    assert {"택옥연", "옥연", "옥옥택연", "옥택택연", "옥연연"} <= spellings
+    assert "옥탣연" not in spellings  # a syllable the text does not have

@@ -59,12 +59,8 @@ async def test_unknown_name_finds_nothing_but_suggests(db):
     assert await nearest_names(db, "zzzzzz") == []
 
 
-async def test_a_close_name_is_suggested_however_many_names_share_its_common_pieces(empty_db):
-    # More names than "did you mean" reads share "ato" with the typo, and come first in the
-    # index; the name meant comes last.
-    names = [f"Kato {number:04d}" for number in range(SUGGESTION_CANDIDATES + 100)]
-    names.append("Hayato Isomura")
-    async with empty_db.transaction() as conn:
+async def _add_people(db, names):
+    async with db.transaction() as conn:
         for person_id, name in enumerate(names, 1):
             await conn.execute(
                 "INSERT INTO people (id, slug, name) VALUES (?, ?, ?)",
@@ -75,9 +71,45 @@ async def test_a_close_name_is_suggested_however_many_names_share_its_common_pie
                 " VALUES (?, ?, 'primary', ?)",
                 (person_id, name, fold_name(name)),
             )
+
+
+# More names than "did you mean" reads by a shared piece share "ato" and "kato" with the typos
+# below, and come first in the index.
+CROWD = [f"Kato {number:04d}" for number in range(SUGGESTION_CANDIDATES + 100)]
+
+
+async def test_a_close_name_is_suggested_however_many_names_share_its_common_pieces(empty_db):
+    await _add_people(empty_db, [*CROWD, "Hayato Isomura"])
     assert await nearest_names(empty_db, "Hayato Isomira") == ["Hayato Isomura"]
     # A typo of one of the many is found among them.
     assert (await nearest_names(empty_db, "Kato 0007x"))[0] == "Kato 0007"
+
+
+def _slips(name: str) -> set[str]:
+    """Each typo of `name`, in every place: a letter left out, typed twice, extra or wrong, and
+    two neighbouring letters swapped."""
+    typos = {name + "q"}
+    for at, letter in enumerate(name):
+        typos |= {
+            name[:at] + name[at + 1 :],
+            name[:at] + letter + name[at:],
+            name[:at] + "q" + name[at:],
+            name[:at] + ("x" if letter != "x" else "y") + name[at + 1 :],
+            name[:at] + name[at + 1 : at + 2] + letter + name[at + 2 :],
+        }
+    return typos - {name}
+
+
+async def test_a_name_one_slip_away_is_suggested_first_wherever_the_slip_is(empty_db):
+    # The name meant comes after the crowd, which shares its start: only a search that finds
+    # the names one slip away, whatever else shares their pieces, reaches it every time.
+    await _add_people(empty_db, [*CROWD, "Kato Isomura"])
+    missed = [
+        typo
+        for typo in sorted(_slips("katoisomura"))
+        if (await nearest_names(empty_db, typo))[:1] != ["Kato Isomura"]
+    ]
+    assert missed == []
 
 
 async def test_person_card_data(db):
