@@ -47,17 +47,33 @@ def _substring(rng: random.Random, text: str, low: int, high: int) -> str:
     return text[start : start + size]
 
 
-def _misspelled(rng: random.Random, name: str) -> str | None:
-    """The name with two neighbouring small letters inside it swapped, as a member might type it."""
-    places = [
-        i
-        for i in range(1, len(name) - 2)
-        if name[i].islower() and name[i + 1].islower() and name[i] != name[i + 1]
-    ]
+# Typos as members make them: two neighbouring letters swapped, a letter left out, a letter
+# typed twice, and the key beside the one meant (on a QWERTY keyboard).
+TYPOS = ("swapped", "left out", "typed twice", "key beside")
+_KEY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_BESIDE = {key: row[max(0, at - 1) : at] + row[at + 1 : at + 2]
+           for row in _KEY_ROWS for at, key in enumerate(row)}  # fmt: skip
+
+
+def _misspelled(rng: random.Random, name: str, typo: str) -> str | None:
+    """The name with one typo (one of TYPOS) on a small letter inside it, not its first or last."""
+    places = [at for at in range(1, len(name) - 1) if name[at] in _BESIDE]
+    if typo == "swapped":
+        places = [at for at in places if name[at + 1] in _BESIDE and name[at] != name[at + 1]]
+        places = [at for at in places if at + 1 < len(name) - 1]
     if not places:
         return None
     at = rng.choice(places)
-    return name[:at] + name[at + 1] + name[at] + name[at + 2 :]
+    head, letter, rest = name[:at], name[at], name[at + 1 :]
+    match typo:
+        case "swapped":
+            return head + rest[0] + letter + rest[1:]
+        case "left out":
+            return head + rest
+        case "typed twice":
+            return head + letter + letter + rest
+        case _:
+            return head + rng.choice(_BESIDE[letter]) + rest
 
 
 def _found(conn: sqlite3.Connection, text: str) -> bool:
@@ -88,7 +104,8 @@ def draw_inputs(path: Path, count: int = PER_KIND, seed: int = 44) -> Inputs:
         texts = [row[0] for row in _sample(conn, "quotes", "text", rng, count * 8)]
         latin_names = [n for n in names if LATIN.search(n)]
         # Names misspelled so that nothing matches: /who answers "did you mean".
-        typos = [t for t in (_misspelled(rng, n) for n in latin_names) if t]
+        typos = [_misspelled(rng, n, TYPOS[i % len(TYPOS)]) for i, n in enumerate(latin_names)]
+        typos = [t for t in typos if t]
         typos = [t for t in typos if not _found(conn, t)][:count]
     hangul_names = [n for n in names if HANGUL.search(n)]
     japanese_names = [n for n in names if KANA_KANJI.search(n)]

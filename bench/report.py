@@ -814,8 +814,9 @@ def _method(results: dict[str, Any]) -> list[str]:
         "- Inputs come from the generated content with a fixed seed (`bench/inputs.py`): "
         "empty, one or two characters, Latin prefixes and substrings, Hangul, kanji and kana, "
         'common words, phrases, and input that matches nothing; for "did you mean", names '
-        "misspelled by two neighbouring letters swapped, which match no name, and input that "
-        "looks like no name at all.",
+        "with one typo (two neighbouring letters swapped, a letter left out or typed twice, or "
+        "the key beside it on the keyboard, a quarter each), which match no name, and input "
+        "that looks like no name at all.",
         "- Just before each size's search rounds, the benchmark's process runs `find_quotes` "
         "once on each search input, then times `/work-ping`'s loop, to give it as much work as "
         "the median search (the machine's speed drifts by a third from one minute to the next).",
