@@ -751,7 +751,7 @@ def _evidence(results: dict[str, Any], sizes: list[int]) -> list[str]:
                     f"{ms(statement['ms'])} ms: {diagnose(statement)}.",
                     "",
                     "```sql",
-                    _wrap(statement["sql"]),
+                    _wrap(shorten_literals(statement["sql"])),
                     "```",
                     "",
                     "```",
@@ -759,6 +759,24 @@ def _evidence(results: dict[str, Any], sizes: list[int]) -> list[str]:
                     "```",
                 ]
     return lines
+
+
+# A statement's string literals longer than this are cut in the doc: a list of two hundred
+# spellings says no more about the plan than its start does.
+LITERAL_SHOWN = 240
+_LITERAL = re.compile(r"'(?:[^']|'')*'")
+
+
+def shorten_literals(sql: str) -> str:
+    """The statement with each long string literal cut to its start and its length."""
+
+    def cut(found: re.Match[str]) -> str:
+        literal = found.group()
+        if len(literal) <= LITERAL_SHOWN:
+            return literal
+        return f"{literal[: LITERAL_SHOWN - 1]}…' /* {len(literal) - 2:,} characters */"
+
+    return _LITERAL.sub(cut, sql)
 
 
 def _wrap(sql: str, width: int = 100) -> str:

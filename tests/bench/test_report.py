@@ -136,3 +136,14 @@ def test_the_emulators_own_share_of_each_callback_is_shown_per_size():
     results = {"runs": {100_000: {"emulator_ms": share}, 1_000_000: {}}}
     assert report._emulator_share(results) == "; it took 100k: p50 0.21 / p99 0.60 ms"
     assert report._emulator_share({"runs": {100_000: {}}}) == ""  # results from before it
+
+
+def test_long_string_literals_are_cut_in_the_evidence():
+    spellings = "[" + ", ".join(f'"kato{number:03d}"' for number in range(100)) + "]"
+    sql = f"SELECT id FROM names WHERE search_text IN (SELECT value FROM json_each('{spellings}'))"
+    short = report.shorten_literals(sql + " AND kind = 'it''s'")
+    assert short.startswith(
+        """SELECT id FROM names WHERE search_text IN (SELECT value FROM json_each('["kato000", """
+    )
+    assert f"…' /* {len(spellings):,} characters */)) AND kind = 'it''s'" in short
+    assert "kato099" not in short and len(short) < len(sql)
