@@ -89,3 +89,25 @@ def write_saga_shows(folder: Path) -> list[Path]:
         )
         paths.append(path)
     return paths
+
+
+# An invented show with namesakes of two Soul Mate characters: a character called Johan Hwang,
+# and a person called Ryu Narutaki, who plays him.
+NAMESAKE_SHOW = "The Fictional Namesakes"
+
+
+def write_namesake_show(folder: Path) -> Path:
+    path = folder / "fictional-namesakes.toml"
+    lines = [
+        "[show]",
+        'slug = "fictional-namesakes"',
+        f"title = {_toml(NAMESAKE_SHOW)}",
+        'premise = "Invented."',
+        "[[people]]",
+        'name = "Ryu Narutaki"',
+        "[[characters]]",
+        'name = "Johan Hwang"',
+        'played_by = ["Ryu Narutaki"]',
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

@@ -168,6 +168,18 @@ async def entity_names(db: Database, kind: EntityKind, entity_id: int) -> list[N
     return [NameMatch(kind, entity_id, row["name"], row["matched"]) for row in rows]
 
 
+async def character_shows(db: Database, character_ids: list[int]) -> dict[int, str]:
+    """The title of each character's show, by character id."""
+    if not character_ids:
+        return {}
+    rows = await db.fetch_all(
+        "SELECT c.id, s.title FROM characters c JOIN shows s ON s.id = c.show_id"
+        " WHERE c.id IN (SELECT value FROM json_each(?))",
+        (json.dumps(character_ids),),
+    )
+    return {row["id"]: row["title"] for row in rows}
+
+
 # Names are stored folded (search_text) too: folding thousands again here took milliseconds.
 _SUGGESTIONS = (
     "SELECT n.search_text, COALESCE(p.name, c.name) AS name FROM names n"

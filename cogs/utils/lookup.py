@@ -13,7 +13,13 @@ from discord import app_commands
 
 from bot.db import Database
 from bot.db.guild_settings import get_settings
-from bot.db.people import NameMatch, entity_names, nearest_names, search_names
+from bot.db.people import (
+    NameMatch,
+    character_shows,
+    entity_names,
+    nearest_names,
+    search_names,
+)
 from bot.db.shows import Show, find_show, get_show, list_shows, search_show_titles
 from bot.errors import UserFacingError
 from bot.formatting import CHOICE_TEXT, CHOICES, choice_text, neutral, truncate
@@ -28,12 +34,16 @@ UNKNOWN_SHOW = "I don't know a show called **{title}**. I know: {titles}."
 UNKNOWN_NAME = "I couldn't find anyone called **{name}**."
 DID_YOU_MEAN = " Did you mean {names}?"
 EMPTY_NAME = "Type a name to look up, in any script: a person, a character or an alias."
+# After a name that other choices share: whose it is.
+A_PERSON = "person"
+IN_SHOW = "character in {show}"
 # Titles are up to 200 characters: ten of them in full would not fit in one message.
 TITLES_LISTED = 10
 TITLE_LENGTH = 60
 # A picked choice sends its value, at most 100 characters: the title or name itself when it fits.
 # A longer one is sent as its start and the key of what it names ("The long title… #show-12"),
-# since its start alone may begin another title too. Ids survive a re-seed (bot/content/seed.py).
+# since its start alone may begin another title too; so is a name that another choice offered
+# with it shares ("Johan Hwang #character-7"). Ids survive a re-seed (bot/content/seed.py).
 KEY = " #{kind}-{id}"
 _KEY = re.compile(r" #(show|person|character)-([0-9]+)\Z")
 
@@ -108,9 +118,10 @@ async def resolve_name(db: Database, name: str) -> NameMatch:
     raise UserFacingError(message)
 
 
-def choice_value(text: str, kind: Kind, entity_id: int) -> str:
-    """What picking the choice for `text` sends: the text, or its start and its key (see KEY)."""
-    if len(text) <= CHOICE_TEXT:
+def choice_value(text: str, kind: Kind, entity_id: int, keyed: bool = False) -> str:
+    """What picking the choice for `text` sends: the text, or its start and its key (see KEY),
+    when it is too long or, `keyed`, another choice offered with it has the same text."""
+    if len(text) <= CHOICE_TEXT and not keyed:
         return text
     key = KEY.format(kind=kind, id=entity_id)
     return truncate(text, CHOICE_TEXT - len(key)) + key
@@ -140,16 +151,24 @@ async def _picked_name(db: Database, text: str) -> NameMatch | None:
         return None
     kind, entity_id = key
     for match in await entity_names(db, kind, entity_id):
-        if choice_value(match.matched, match.kind, match.id) == text:
+        if text in (
+            choice_value(match.matched, match.kind, match.id),
+            choice_value(match.matched, match.kind, match.id, keyed=True),
+        ):
             return match
     return None
 
 
-def _choices(offered: list[tuple[str, str, Kind, int]]) -> list[app_commands.Choice[str]]:
-    """Each (label, text, kind, id): the label is shown, cut to fit; the text is sent."""
+def _choices(
+    offered: list[tuple[str, str, Kind, int]], keyed: frozenset[int] = frozenset()
+) -> list[app_commands.Choice[str]]:
+    """Each (label, text, kind, id): the label is shown, cut to fit; the text is sent, with its
+    key for the places in `keyed`."""
     return [
-        app_commands.Choice(name=choice_text(label), value=choice_value(text, kind, entity_id))
-        for label, text, kind, entity_id in offered[:CHOICES]
+        app_commands.Choice(
+            name=choice_text(label), value=choice_value(text, kind, entity_id, place in keyed)
+        )
+        for place, (label, text, kind, entity_id) in enumerate(offered[:CHOICES])
     ]
 
 
@@ -159,9 +178,23 @@ async def show_choices(db: Database, current: str) -> list[app_commands.Choice[s
 
 
 async def name_choices(db: Database, current: str) -> list[app_commands.Choice[str]]:
+    """People and characters matching `current`. Choices whose names are the same (characters
+    of two shows, or a person and a character) say which is which, and send their keys: the name
+    alone would find the first of them."""
     matches = await search_names(db, current, limit=CHOICES)
+    by_name: dict[str, list[int]] = {}
+    for place, match in enumerate(matches):
+        by_name.setdefault(fold_name(match.matched), []).append(place)
+    shared = frozenset(place for places in by_name.values() if len(places) > 1 for place in places)
+    shows = await character_shows(
+        db, [matches[place].id for place in shared if matches[place].kind == "character"]
+    )
     offered: list[tuple[str, str, Kind, int]] = []
-    for match in matches:
+    for place, match in enumerate(matches):
         label = match.name if match.matched == match.name else f"{match.matched} ({match.name})"
+        if place in shared:
+            show = shows.get(match.id)  # None if it was removed a moment ago
+            where = A_PERSON if match.kind == "person" else IN_SHOW.format(show=show or "?")
+            label = f"{label} · {where}"
         offered.append((label, match.matched, match.kind, match.id))
-    return _choices(offered)
+    return _choices(offered, shared)

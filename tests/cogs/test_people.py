@@ -2,13 +2,17 @@
 
 import pytest
 
+from bot.content import seed_database
 from tests.content import (
     CROWD_ALIASES,
     CROWD_CHARACTER,
     CROWD_CHARACTER_ALIASES,
     CROWD_WRITERS,
+    NAMESAKE_SHOW,
     shown_and_hidden,
+    write_namesake_show,
 )
+from tests.harness import start_bot, stop_bot
 
 
 def fields(message) -> dict[str, str]:
@@ -82,3 +86,21 @@ async def test_long_lists_of_names_show_whole_names_and_how_many_more(emu, crowd
         names, hidden = shown_and_hidden(value)
         assert names == items[: len(names)]
         assert len(names) + hidden == len(items)
+
+
+async def test_each_namesake_picked_in_autocomplete_shows_their_own_card(emu, db, clock, tmp_path):
+    await seed_database(db, [write_namesake_show(tmp_path)])
+    running, task = await start_bot(emu, db, clock)
+    try:
+        await emu.wait_for_commands(["who"])
+        choices = await emu.autocomplete(emu.member, "who", {"name": "johan"}, focused="name")
+        cards = {}
+        for choice in choices:
+            reply = await (await emu.slash(emu.member, "who", {"name": choice["value"]})).message()
+            cards[choice["name"]] = (reply.embeds[0]["title"], fields(reply)["Show"])
+    finally:
+        await stop_bot(running, task)
+    assert cards == {
+        "Johan Hwang · character in Soul Mate": ("Johan Hwang", "*Soul Mate*"),
+        f"Johan Hwang · character in {NAMESAKE_SHOW}": ("Johan Hwang", f"*{NAMESAKE_SHOW}*"),
+    }

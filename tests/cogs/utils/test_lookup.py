@@ -1,5 +1,7 @@
 import pytest
 
+from bot.content import seed_database
+from bot.db.people import get_character
 from bot.errors import UserFacingError
 from bot.search import fold_name
 from cogs.utils.lookup import (
@@ -9,6 +11,7 @@ from cogs.utils.lookup import (
     resolve_show,
     show_choices,
 )
+from tests.content import NAMESAKE_SHOW, write_namesake_show
 
 
 async def test_the_only_show_is_the_default(db):
@@ -101,3 +104,31 @@ async def test_text_that_only_looks_like_a_key_is_read_as_typed(db):
         await resolve_show(db, "Soul Mate #show-1")
     with pytest.raises(UserFacingError, match="I couldn't find anyone"):
         await resolve_name(db, "Ok Taec-yeon #person-1")
+
+
+async def test_namesakes_are_told_apart_and_the_one_picked_is_found(db, tmp_path):
+    await seed_database(db, [write_namesake_show(tmp_path)])
+    johans = await name_choices(db, "johan")
+    assert sorted(choice.name for choice in johans) == [
+        "Johan Hwang · character in Soul Mate",
+        f"Johan Hwang · character in {NAMESAKE_SHOW}",
+    ]
+    shows = set()
+    for choice in johans:
+        assert choice.value.startswith("Johan Hwang #character-")
+        character = await resolve_name(db, choice.value)
+        shows.add((await get_character(db, character.id)).show_title)
+    assert shows == {"Soul Mate", NAMESAKE_SHOW}
+
+    ryus = {choice.name: choice.value for choice in await name_choices(db, "narutaki")}
+    assert set(ryus) == {"Ryu Narutaki · person", "Ryu Narutaki · character in Soul Mate"}
+    assert (await resolve_name(db, ryus["Ryu Narutaki · person"])).kind == "person"
+    assert (await resolve_name(db, ryus["Ryu Narutaki · character in Soul Mate"])).kind == (
+        "character"
+    )
+
+
+async def test_a_name_no_other_choice_shares_is_sent_as_it_is(db, tmp_path):
+    await seed_database(db, [write_namesake_show(tmp_path)])
+    choices = await name_choices(db, "taec")
+    assert choices[0].name == "Taecyeon (Ok Taec-yeon)" and choices[0].value == "Taecyeon"
