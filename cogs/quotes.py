@@ -37,6 +37,7 @@ from bot.scheduler import PermanentFailure
 from bot.search import fold_text, highlight_span
 from cogs.utils.checks import is_moderator
 from cogs.utils.lookup import (
+    default_show,
     featured_show,
     is_named,
     name_choices,
@@ -75,9 +76,10 @@ NO_SPEAKER = "Say who said it: type the speaker's name."
 QUOTE_OF_THE_DAY = "Quote of the day"
 NO_QUOTES_TO_POST = "There are no quotes to post yet."
 SUBMITTED = (
-    "Thanks! Your quote is waiting for a moderator's review as community quote **#{id}**. "
-    "You can take it back with `/quote withdraw id:{id}` until then."
+    "Thanks! Your quote{source} is waiting for a moderator's review as community quote "
+    "**#{id}**. You can take it back with `/quote withdraw id:{id}` until then."
 )
+FROM_SHOW = " from *{title}*"
 DUPLICATE = "That quote is already here (or waiting for review), so I didn't add it again."
 NOT_YOURS = "Community quote **#{id}** isn't one you submitted, so you can't withdraw it."
 NOT_PENDING = "Community quote **#{id}** is {state}, so it can't be {action} now."
@@ -287,7 +289,7 @@ class QuotesCog(commands.GroupCog, group_name="quote", group_description="Memora
     @app_commands.describe(
         text="The quote, word for word",
         speaker="Who said it",
-        show="The show it's from",
+        show="The show it's from; by default the server's featured show, or the only show",
         context="When or where it was said",
     )
     async def add(
@@ -304,7 +306,10 @@ class QuotesCog(commands.GroupCog, group_name="quote", group_description="Memora
         if is_blank(speaker):
             raise UserFacingError(NO_SPEAKER)
         db = self.bot.db
-        chosen = await resolve_show(db, show, interaction.guild_id) if is_named(show) else None
+        if is_named(show):
+            chosen = await resolve_show(db, show, interaction.guild_id)
+        else:
+            chosen = await default_show(db, interaction.guild_id)
         try:
             quote = await submit_quote(
                 db, guild_id=interaction.guild_id, show_id=chosen.id if chosen else None,
@@ -314,7 +319,10 @@ class QuotesCog(commands.GroupCog, group_name="quote", group_description="Memora
             )  # fmt: skip
         except DuplicateQuote:
             raise UserFacingError(DUPLICATE) from None
-        await interaction.response.send_message(SUBMITTED.format(id=quote.id), ephemeral=True)
+        source = FROM_SHOW.format(title=neutral(chosen.title)) if chosen else ""
+        await interaction.response.send_message(
+            SUBMITTED.format(id=quote.id, source=source), ephemeral=True
+        )
 
     @app_commands.command(name="withdraw")
     @app_commands.guild_only()

@@ -64,8 +64,11 @@ _SHOW_COLUMNS = (
 )
 
 
-async def list_shows(db: Database) -> list[Show]:
-    rows = await db.fetch_all(f"SELECT {_SHOW_COLUMNS} FROM shows ORDER BY title, id")
+async def list_shows(db: Database, limit: int = -1) -> list[Show]:
+    """Every show by title, or the first `limit` of them."""
+    rows = await db.fetch_all(
+        f"SELECT {_SHOW_COLUMNS} FROM shows ORDER BY title, id LIMIT ?", (limit,)
+    )
     return [Show.from_row(row) for row in rows]
 
 

@@ -67,15 +67,13 @@ async def resolve_show(db: Database, title: str | None, guild_id: int | None = N
     """The show the member means; when they gave none, the server's featured show, or the only
     show. Raises UserFacingError."""
     if not is_named(title):
-        show = await featured_show(db, guild_id)
+        show = await default_show(db, guild_id)
         if show is not None:
             return show
         shows = await list_shows(db)
         if not shows:
             raise UserFacingError(NO_SHOWS)
-        if len(shows) > 1:
-            raise UserFacingError(WHICH_SHOW.format(titles=_titles(shows)))
-        return shows[0]
+        raise UserFacingError(WHICH_SHOW.format(titles=_titles(shows)))
     show = await _picked_show(db, title)
     if show is not None:
         return show
@@ -91,6 +89,16 @@ async def resolve_show(db: Database, title: str | None, guild_id: int | None = N
     raise UserFacingError(
         UNKNOWN_SHOW.format(title=discord.utils.escape_markdown(title), titles=_titles(shows))
     )
+
+
+async def default_show(db: Database, guild_id: int | None) -> Show | None:
+    """The show meant when a member names none: the server's featured show, or the only show;
+    None when there are several and none is featured, or none at all."""
+    show = await featured_show(db, guild_id)
+    if show is not None:
+        return show
+    shows = await list_shows(db, limit=2)
+    return shows[0] if len(shows) == 1 else None
 
 
 async def featured_show(db: Database, guild_id: int | None) -> Show | None:

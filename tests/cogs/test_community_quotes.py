@@ -32,7 +32,9 @@ async def review(emu, decision: str):
 async def test_a_submitted_quote_waits_for_review_and_is_not_shown_yet(emu, bot):
     reply = await submit(emu, context="Overheard at a watch party")
     assert reply.ephemeral
-    assert reply.content.startswith("Thanks! Your quote is waiting for a moderator's review")
+    assert reply.content.startswith(
+        "Thanks! Your quote from *Soul Mate* is waiting for a moderator's review"
+    )
     search = await run(emu, emu.member, "quote search", {"text": "toast"})
     assert search.ephemeral and search.content.startswith("No quote contains")
 
@@ -140,7 +142,7 @@ async def test_mentions_and_markdown_are_neutralised(emu, bot):
     description = quote.embeds[0]["description"]
     assert description == (
         f"“\\*\\*Bold\\*\\* @\u200beveryone <@\u200b&{role}> \\|\\|**spoiler**\\|\\|”\n"
-        "— @\u200bhere · community quote"
+        "— @\u200bhere, *Soul Mate* · community quote"
     )
     assert not quote.mention_everyone and quote.mention_roles == []
 
@@ -265,3 +267,40 @@ async def test_removed_quotes_leave_pages_already_seen_and_shared(emu, bot):
     await turn_to(emu, emu.member, mine, "◀", 1)
     assert mine.embeds[0]["description"].count("Toast**") == 4
     assert "number 0" not in mine.embeds[0]["description"]
+
+
+def show_field(panel) -> str | None:
+    shown = {field["name"]: field["value"] for field in panel.embeds[0].get("fields", [])}
+    return shown.get("Show")
+
+
+async def test_a_quote_given_no_show_is_from_the_only_show(emu, bot):
+    await submit(emu)
+    assert show_field(await run(emu, emu.admin, "quote review")) == "Soul Mate"
+
+
+@pytest.fixture
+async def two_show_bot(emu, two_show_db, clock):
+    running, task = await start_bot(emu, two_show_db, clock)
+    await emu.wait_for_commands(ALL_COMMANDS)
+    yield running
+    await stop_bot(running, task)
+
+
+async def test_with_several_shows_a_quote_given_none_is_from_the_featured_show(emu, two_show_bot):
+    unfiled = await submit(emu, text="A line from somewhere.")
+    assert unfiled.content.startswith("Thanks! Your quote is waiting")
+    await run(emu, emu.admin, "settings featured-show", {"title": "The Fictional Bakery"})
+    featured = await submit(emu, text="A line from the bakery.")
+    assert featured.content.startswith("Thanks! Your quote from *The Fictional Bakery* is")
+    chosen = await submit(emu, text="A line from the other show.", show="Soul Mate")
+    assert chosen.content.startswith("Thanks! Your quote from *Soul Mate* is")
+    rows = await two_show_bot.db.fetch_all(
+        "SELECT c.text, s.title FROM community_quotes c LEFT JOIN shows s ON s.id = c.show_id"
+        " ORDER BY c.id"
+    )
+    assert [tuple(row) for row in rows] == [
+        ("A line from somewhere.", None),
+        ("A line from the bakery.", "The Fictional Bakery"),
+        ("A line from the other show.", "Soul Mate"),
+    ]

@@ -148,8 +148,11 @@ async def test_blank_optional_options_count_as_left_out(emu, bot):
     options = {"text": "A brand new line.", "speaker": "Me", "show": " ", "context": "\u200b"}
     added = await emu.slash(emu.member, "quote add", options)
     assert (await added.message()).content.startswith("Thanks!")
-    row = await bot.db.fetch_one("SELECT show_id, context FROM community_quotes")
-    assert tuple(row) == (None, None)
+    # As if left out: the only show, and no context.
+    row = await bot.db.fetch_one(
+        "SELECT s.title, c.context FROM community_quotes c LEFT JOIN shows s ON s.id = c.show_id"
+    )
+    assert tuple(row) == ("Soul Mate", None)
 
 
 @pytest.mark.parametrize(("title", "body"), [("\u200b", "Body"), ("Title", "\u200b \u200f")])
