@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import discord
@@ -9,10 +10,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.db.cache import UntilChanged
-from bot.db.people import Character, Person, get_character, get_person
+from bot.db.people import Character, NameMatch, Person, count_named, get_character, get_person
 from bot.errors import UserFacingError
 from bot.formatting import FIELD_VALUE, bullet_lines, fit_embed, inline_code, neutral, plural
-from cogs.utils.lookup import name_choices, resolve_name
+from bot.search import fold_name
+from cogs.utils.lookup import Kind, choice_value, name_choices, resolve_name
 from cogs.utils.paginator import Paginator, paginate_lines
 
 if TYPE_CHECKING:
@@ -34,6 +36,7 @@ PLAYED_BY = "Played by"
 SHOW = "Show"
 PERSON_FOOTER = "Person"
 CHARACTER_FOOTER = "Character"
+NAMESAKES = "{kind} · {others} also called {name}: pick the one you mean as you type"
 GONE = "That entry has just been removed from the database. Try again."
 MORE = "continued"
 MORE_TITLE = "{name} (continued)"
@@ -41,15 +44,39 @@ LINES_PER_FIELD = 10
 FIELDS_PER_PAGE = 6
 
 
-def _quote_count(count: int, name: str) -> str:
+def _quote_count(count: int, person: str) -> str:
     if not count:
         return NO_QUOTES
     return plural(count, "quote", "quotes") + QUOTE_HINT.format(
-        command=inline_code(f"/quote random person:{name}")
+        command=inline_code(f"/quote random person:{person}")
     )
 
 
-def person_pages(person: Person) -> list[discord.Embed]:
+@dataclass(frozen=True, slots=True)
+class Namesakes:
+    """Whom a card's person or character shares a name with: `others` more are `called` the
+    name the card was found by; `name_shared`: their own name is another's too, so /quote
+    random needs their key to find them."""
+
+    called: str = ""
+    others: int = 0
+    name_shared: bool = False
+
+
+def _footer(kind: str, namesakes: Namesakes) -> str:
+    if not namesakes.others:
+        return kind
+    others = plural(namesakes.others, "other is", "others are")
+    # Footers show text as it is: no markdown, no mentions.
+    return NAMESAKES.format(kind=kind, others=others, name=namesakes.called)
+
+
+def _person_option(name: str, kind: Kind, entity_id: int, namesakes: Namesakes) -> str:
+    """What /quote random's person option takes to find this one."""
+    return choice_value(name, kind, entity_id, keyed=namesakes.name_shared)
+
+
+def person_pages(person: Person, namesakes: Namesakes = Namesakes()) -> list[discord.Embed]:
     """The person's card; a long list of roles and credits goes on to further pages."""
     embed = discord.Embed(title=neutral(person.name), colour=PERSON_COLOUR)
     if person.native_name:
@@ -63,7 +90,8 @@ def person_pages(person: Person) -> list[discord.Embed]:
             value=bullet_lines([f"• {neutral(item)}" for item in person.known_for]),
             inline=False,
         )
-    embed.add_field(name=QUOTES, value=_quote_count(person.quote_count, person.name), inline=False)
+    option = _person_option(person.name, "person", person.id, namesakes)
+    embed.add_field(name=QUOTES, value=_quote_count(person.quote_count, option), inline=False)
     roles = [
         ROLE_LINE.format(character=neutral(r.character_name), show=neutral(r.show_title))
         for r in person.roles
@@ -87,11 +115,11 @@ def person_pages(person: Person) -> list[discord.Embed]:
                 name=name if number == 0 else f"{name} ({MORE})", value=chunk, inline=False
             )
     for page in pages:
-        page.set_footer(text=PERSON_FOOTER)
+        page.set_footer(text=_footer(PERSON_FOOTER, namesakes))
     return [fit_embed(page) for page in pages]
 
 
-def character_card(character: Character) -> discord.Embed:
+def character_card(character: Character, namesakes: Namesakes = Namesakes()) -> discord.Embed:
     embed = discord.Embed(
         title=neutral(character.name),
         description=neutral(character.description) if character.description else None,
@@ -107,10 +135,11 @@ def character_card(character: Character) -> discord.Embed:
         embed.add_field(name=PLAYED_BY, value=actors, inline=True)
     embed.add_field(name=SHOW, value=f"*{neutral(character.show_title)}*", inline=True)
     if character.quote_count:
+        option = _person_option(character.name, "character", character.id, namesakes)
         embed.add_field(
-            name=QUOTES, value=_quote_count(character.quote_count, character.name), inline=False
+            name=QUOTES, value=_quote_count(character.quote_count, option), inline=False
         )
-    embed.set_footer(text=CHARACTER_FOOTER)
+    embed.set_footer(text=_footer(CHARACTER_FOOTER, namesakes))
     return fit_embed(embed)
 
 
@@ -129,15 +158,22 @@ class PeopleCog(commands.Cog):
 
     async def _pages(self, name: str) -> list[discord.Embed]:
         match = await resolve_name(self.bot.db, name)
+        namesakes = await self._namesakes(match)
         if match.kind == "person":
             person = await get_person(self.bot.db, match.id)
-            pages = person_pages(person) if person else None
+            pages = person_pages(person, namesakes) if person else None
         else:
             character = await get_character(self.bot.db, match.id)
-            pages = [character_card(character)] if character else None
+            pages = [character_card(character, namesakes)] if character else None
         if pages is None:
             raise UserFacingError(GONE)
         return pages
+
+    async def _namesakes(self, match: NameMatch) -> Namesakes:
+        others = await count_named(self.bot.db, match.matched) - 1
+        if fold_name(match.matched) == fold_name(match.name):
+            return Namesakes(match.matched, others, others > 0)
+        return Namesakes(match.matched, others, await count_named(self.bot.db, match.name) > 1)
 
     @who.autocomplete("name")
     async def name_autocomplete(

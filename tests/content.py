@@ -91,8 +91,8 @@ def write_saga_shows(folder: Path) -> list[Path]:
     return paths
 
 
-# An invented show with namesakes of two Soul Mate characters: a character called Johan Hwang,
-# and a person called Ryu Narutaki, who plays him.
+# An invented show with namesakes from Soul Mate: a character called Johan Hwang, a person called
+# Ryu Narutaki, who plays him, and a character called Ok Taec-yeon (a cameo as himself).
 NAMESAKE_SHOW = "The Fictional Namesakes"
 
 
@@ -108,6 +108,8 @@ def write_namesake_show(folder: Path) -> Path:
         "[[characters]]",
         'name = "Johan Hwang"',
         'played_by = ["Ryu Narutaki"]',
+        "[[characters]]",
+        'name = "Ok Taec-yeon"',
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

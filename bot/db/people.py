@@ -168,6 +168,17 @@ async def entity_names(db: Database, kind: EntityKind, entity_id: int) -> list[N
     return [NameMatch(kind, entity_id, row["name"], row["matched"]) for row in rows]
 
 
+async def count_named(db: Database, name: str) -> int:
+    """How many people and characters have exactly this name or alias (ignoring case and
+    punctuation)."""
+    row = await db.fetch_one(
+        "SELECT count(DISTINCT coalesce(person_id, -character_id)) FROM names"
+        " WHERE search_text = ?",
+        (fold_name(name),),
+    )
+    return row[0]
+
+
 async def character_shows(db: Database, character_ids: list[int]) -> dict[int, str]:
     """The title of each character's show, by character id."""
     if not character_ids:

@@ -104,3 +104,30 @@ async def test_each_namesake_picked_in_autocomplete_shows_their_own_card(emu, db
         "Johan Hwang · character in Soul Mate": ("Johan Hwang", "*Soul Mate*"),
         f"Johan Hwang · character in {NAMESAKE_SHOW}": ("Johan Hwang", f"*{NAMESAKE_SHOW}*"),
     }
+
+
+async def test_a_typed_name_others_share_says_so_and_its_hint_finds_this_one(
+    emu, db, clock, tmp_path
+):
+    await seed_database(db, [write_namesake_show(tmp_path)])
+    running, task = await start_bot(emu, db, clock)
+    try:
+        await emu.wait_for_commands(["who", "quote"])
+        card = await (await emu.slash(emu.member, "who", {"name": "ok taec-yeon"})).message()
+        footer = card.embeds[0]["footer"]["text"]
+        person = await (await emu.slash(emu.member, "who", {"name": "Taecyeon"})).message()
+        hint = fields(person)["Quotes"]
+        option = hint.split("`/quote random person:")[1].removesuffix("`")
+        quote = await (await emu.slash(emu.member, "quote random", {"person": option})).message()
+    finally:
+        await stop_bot(running, task)
+    kind = "Person" if footer.startswith("Person") else "Character"
+    assert footer == (
+        f"{kind} · 1 other is also called Ok Taec-yeon: pick the one you mean as you type"
+    )
+    # Found by an alias no one else has, the person says nothing of namesakes; but the hint
+    # carries the key, since his own name is the character's too.
+    assert person.embeds[0]["footer"]["text"] == "Person"
+    assert option.startswith("Ok Taec-yeon #person-")
+    assert not quote.ephemeral
+    assert fields(quote)["Said by"].startswith("Ok Taec-yeon")
