@@ -90,6 +90,10 @@ SUGGESTION_CANDIDATES = 2000
 LONG_PIECE = 4
 # A suggestion this close (rapidfuzz's ratio, out of 100) ends the search after the long pieces.
 CLOSE_SUGGESTION = 80
+# A slip breaks at most five of a text's runs of four letters (a swap: the runs over either
+# letter). A text this long has more runs than two slips can break, so any name within two slips
+# shares one with it: the three-letter pieces would only add names further off.
+SHARES_A_LONG_PIECE = 2 * (LONG_PIECE + 1) + LONG_PIECE
 
 
 async def search_names(db: Database, text: str, limit: int = 25) -> list[NameMatch]:
@@ -247,9 +251,9 @@ async def nearest_names(db: Database, text: str, limit: int = 3) -> list[str]:
     that find them however many names there are. Unless one of them is that close, the search
     goes on with names sharing a piece of the text, from the FTS index, so the fuzzy comparison
     never has to read every name: first those sharing four letters in a row with the text, few
-    even among a million; then, unless one of those is close, those sharing three, up to
-    SUGGESTION_CANDIDATES in the index's order (thousands of names share "ang" or "son": the
-    first ones alone would crowd out the name meant).
+    even among a million; then, unless one of those is close or the text is long, those sharing
+    three, up to SUGGESTION_CANDIDATES in the index's order (thousands of names share "ang" or
+    "son": the first ones alone would crowd out the name meant).
     """
     folded = fold_name(text)
     if not folded:
@@ -265,7 +269,8 @@ async def nearest_names(db: Database, text: str, limit: int = 3) -> list[str]:
 
     close = closest(await db.fetch_all(_ONE_SLIP_AWAY, _one_slip_parameters(folded)))
     if not close or Indel.distance(folded, close[0][0]) > ONE_SLIP:
-        for size in (LONG_PIECE, TRIGRAM_MIN):
+        sizes = (LONG_PIECE,) if len(folded) >= SHARES_A_LONG_PIECE else (LONG_PIECE, TRIGRAM_MIN)
+        for size in sizes:
             pieces = sorted({folded[i : i + size] for i in range(len(folded) - size + 1)})
             if not pieces:
                 continue

@@ -1,6 +1,7 @@
 import pytest
 
 from bot.db.people import (
+    SHARES_A_LONG_PIECE,
     SUGGESTION_CANDIDATES,
     find_by_name,
     get_character,
@@ -201,3 +202,21 @@ async def test_a_persons_card_reads_indexes_not_whole_tables(db):
     for sql in statements:
         plan = [row[3] for row in db._reader.execute(f"EXPLAIN QUERY PLAN {sql}")]
         assert not [step for step in plan if step.startswith("SCAN")], (sql, plan)
+
+
+async def test_a_long_text_two_slips_from_a_name_finds_it_by_four_letter_pieces(empty_db):
+    # Only the four-letter pieces are read for a text this long: each pair of swaps must leave
+    # one of them whole.
+    name = "abcdefghijklmnopqrstuvwxyz"[:SHARES_A_LONG_PIECE]
+    await _add_people(empty_db, [name])
+
+    def swapped(text: str, at: int) -> str:
+        return text[:at] + text[at + 1] + text[at] + text[at + 2 :]
+
+    missed = [
+        (first, second)
+        for first in range(len(name) - 1)
+        for second in range(first + 2, len(name) - 1)
+        if await nearest_names(empty_db, swapped(swapped(name, first), second)) != [name]
+    ]
+    assert missed == []
