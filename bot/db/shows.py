@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz, process
+
 from bot.db.connection import Database
 from bot.search import fold_name
 
@@ -99,6 +101,21 @@ async def search_show_titles(db: Database, text: str, limit: int = 25) -> list[S
         (folded, f"|{folded}|", f"|{folded}", limit),
     )
     return [Show.from_row(row) for row in rows]
+
+
+async def nearest_titles(db: Database, text: str, limit: int = 3) -> list[str]:
+    """Titles of the shows whose title, native title or alias looks most like `text`, for a
+    "did you mean" hint. Shows are few (thousands at most): each of their names is compared."""
+    folded = fold_name(text)
+    if not folded:
+        return []
+    # search_text is "|title|native title|alias|…|", each folded.
+    rows = await db.fetch_all("SELECT title, search_text FROM shows ORDER BY title, id")
+    titles = {name: row["title"] for row in rows for name in row["search_text"].split("|") if name}
+    close = process.extract(
+        folded, list(titles), scorer=fuzz.ratio, limit=limit * 3, score_cutoff=60
+    )
+    return list(dict.fromkeys(titles[name] for name, _score, _index in close))[:limit]
 
 
 async def get_show(db: Database, show_id: int) -> Show | None:

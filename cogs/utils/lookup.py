@@ -20,7 +20,14 @@ from bot.db.people import (
     nearest_names,
     search_names,
 )
-from bot.db.shows import Show, find_show, get_show, list_shows, search_show_titles
+from bot.db.shows import (
+    Show,
+    find_show,
+    get_show,
+    list_shows,
+    nearest_titles,
+    search_show_titles,
+)
 from bot.errors import UserFacingError
 from bot.formatting import CHOICE_TEXT, CHOICES, choice_text, neutral, truncate
 from bot.search import fold_name
@@ -31,6 +38,7 @@ WHICH_SHOW = (
     "set a default with `/settings featured-show`."
 )
 UNKNOWN_SHOW = "I don't know a show called **{title}**. I know: {titles}."
+UNKNOWN_SHOW_NEAR = "I don't know a show called **{title}**. Did you mean {names}?"
 UNKNOWN_NAME = "I couldn't find anyone called **{name}**."
 DID_YOU_MEAN = " Did you mean {names}?"
 EMPTY_NAME = "Type a name to look up, in any script: a person, a character or an alias."
@@ -83,12 +91,15 @@ async def resolve_show(db: Database, title: str | None, guild_id: int | None = N
     candidates = await search_show_titles(db, title, limit=2)
     if len(candidates) == 1:
         return candidates[0]
-    shows = await list_shows(db)
+    shows = await list_shows(db, limit=TITLES_LISTED + 1)
     if not shows:
         raise UserFacingError(NO_SHOWS)
-    raise UserFacingError(
-        UNKNOWN_SHOW.format(title=discord.utils.escape_markdown(title), titles=_titles(shows))
-    )
+    unknown = discord.utils.escape_markdown(title)
+    suggestions = await nearest_titles(db, title)
+    if suggestions:
+        names = " or ".join(f"*{neutral(truncate(s, TITLE_LENGTH))}*" for s in suggestions)
+        raise UserFacingError(UNKNOWN_SHOW_NEAR.format(title=unknown, names=names))
+    raise UserFacingError(UNKNOWN_SHOW.format(title=unknown, titles=_titles(shows)))
 
 
 async def default_show(db: Database, guild_id: int | None) -> Show | None:

@@ -48,6 +48,12 @@ async def test_unknown_title_gets_a_private_friendly_answer(emu, bot):
     assert emu.channel_messages("general") == []
 
 
+async def test_a_misspelled_title_gets_a_did_you_mean(emu, bot):
+    reply = await (await emu.slash(emu.member, "show cast", {"title": "Sole Mate"})).message()
+    assert reply.ephemeral
+    assert reply.content == "I don't know a show called **Sole Mate**. Did you mean *Soul Mate*?"
+
+
 async def test_show_cast_lists_each_actor_and_role(emu, bot):
     reply = await (await emu.slash(emu.member, "show cast")).message()
     assert reply.embeds[0]["title"] == "Soul Mate: cast"

@@ -1,4 +1,11 @@
-from bot.db.shows import find_show, list_shows, search_show_titles, show_cast, show_credits
+from bot.db.shows import (
+    find_show,
+    list_shows,
+    nearest_titles,
+    search_show_titles,
+    show_cast,
+    show_credits,
+)
 
 
 async def test_find_show_by_title_or_slug_ignoring_case(two_show_db):
@@ -33,3 +40,10 @@ async def test_cast_and_credits_in_file_order(db):
         ("Shunki Hashizume", "director"),
         ("Dai Ota", "executive producer"),
     ]
+
+
+async def test_nearest_titles_suggest_the_shows_a_typo_means(two_show_db):
+    assert await nearest_titles(two_show_db, "Sole Mate") == ["Soul Mate"]
+    assert await nearest_titles(two_show_db, "Fictional Bakry") == ["The Fictional Bakery"]
+    assert await nearest_titles(two_show_db, "Goblin") == []
+    assert await nearest_titles(two_show_db, "?!") == []
