@@ -24,6 +24,7 @@ CHOICE_TEXT = 100
 
 ELLIPSIS = "…"
 AND_MORE = "… and {count} more"
+AND = " and "
 
 
 def truncate(text: str, limit: int) -> str:
@@ -49,6 +50,15 @@ def bullet_lines(lines: list[str], limit: int = FIELD_VALUE, separator: str = "\
             return separator.join([*shown, AND_MORE.format(count=len(lines) - index)])
         shown.append(truncate(line, limit))
     return separator.join(shown)
+
+
+def joined_names(names: list[str], limit: int = FIELD_VALUE) -> str:
+    """'A', 'A and B', 'A, B and C'; when that is longer than `limit`, as many as fit and
+    '… and N more' (see bullet_lines)."""
+    if len(names) < 2:
+        return truncate(names[0], limit) if names else ""
+    natural = f"{', '.join(names[:-1])}{AND}{names[-1]}"
+    return natural if len(natural) <= limit else bullet_lines(names, limit, separator=", ")
 
 
 def excerpt(text: str, span: tuple[int, int] | None, width: int) -> tuple[str, str, str]:

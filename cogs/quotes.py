@@ -26,13 +26,14 @@ from bot.db.community import (
 from bot.db.quotes import (
     Found,
     Quote,
+    SpeakerRoles,
     find_quotes,
     random_quote,
     read_quotes,
     speaker_roles,
 )
 from bot.errors import UserFacingError, View
-from bot.formatting import excerpt, fit_embed, is_blank, neutral
+from bot.formatting import FIELD_VALUE, excerpt, fit_embed, is_blank, joined_names, neutral
 from bot.scheduler import PermanentFailure
 from bot.search import fold_text, highlight_span
 from cogs.utils.checks import is_moderator
@@ -52,6 +53,8 @@ if TYPE_CHECKING:
 
 COLOUR = discord.Colour.gold()
 SAID_BY = "Said by"
+PLAYS = "plays {names}"
+PLAYED_BY = "played by {names}"
 CONTEXT = "Context"
 QUOTE_FOOTER = "{show} · quote #{id}"
 COMMUNITY_FOOTER = "Community quote #{id}"
@@ -106,11 +109,22 @@ PER_PAGE = 5
 EXCERPT = 300
 
 
-def quote_card(quote: Quote, roles: list[str]) -> discord.Embed:
+def said_by(speaker: str, roles: SpeakerRoles) -> str:
+    """'Dai Ota, executive producer', 'Ok Taec-yeon, plays Johan Hwang', 'Johan Hwang, played
+    by A and B': within a field, with '… and N more' for names that don't fit."""
+    speaker = neutral(speaker)
+    room = FIELD_VALUE - len(f"{speaker}, ")
+    parts = [neutral(credit) for credit in roles.credits]
+    for template, names in ((PLAYS, roles.plays), (PLAYED_BY, roles.played_by)):
+        if names:
+            fitting = joined_names([neutral(name) for name in names], room - len(template))
+            parts.append(template.format(names=fitting))
+    return f"{speaker}, {joined_names(parts, room)}" if parts else speaker
+
+
+def quote_card(quote: Quote, roles: SpeakerRoles) -> discord.Embed:
     embed = discord.Embed(description=f"“{neutral(quote.text)}”", colour=COLOUR)
-    said = " and ".join(map(neutral, roles))
-    speaker = neutral(quote.speaker_name) + (f", {said}" if roles else "")
-    embed.add_field(name=SAID_BY, value=speaker, inline=False)
+    embed.add_field(name=SAID_BY, value=said_by(quote.speaker_name, roles), inline=False)
     if quote.context:
         embed.add_field(name=CONTEXT, value=neutral(quote.context), inline=False)
     if quote.community:

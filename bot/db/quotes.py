@@ -278,8 +278,18 @@ async def read_quotes(
     return [by_key[key] for key in keys if key in by_key]
 
 
-async def speaker_roles(db: Database, quote: Quote) -> list[str]:
-    """How the speaker relates to the quote's show: 'executive producer', 'plays Johan Hwang'."""
+@dataclass(frozen=True, slots=True)
+class SpeakerRoles:
+    """How a quote's speaker relates to its show: a person's credits there ('executive
+    producer') and the characters they play; or who plays the character who said it."""
+
+    credits: tuple[str, ...] = ()
+    plays: tuple[str, ...] = ()
+    played_by: tuple[str, ...] = ()
+
+
+async def speaker_roles(db: Database, quote: Quote) -> SpeakerRoles:
+    """The speaker's roles in the quote's show (none for a speaker the show doesn't name)."""
     if quote.character_id is not None:
         rows = await db.fetch_all(
             """
@@ -288,9 +298,9 @@ async def speaker_roles(db: Database, quote: Quote) -> list[str]:
             """,
             (quote.character_id,),
         )
-        return [f"played by {row['name']}" for row in rows]
+        return SpeakerRoles(played_by=tuple(row["name"] for row in rows))
     if quote.person_id is None:
-        return []
+        return SpeakerRoles()
     rows = await db.fetch_all(
         """
         SELECT role AS said, 0 AS part, position FROM credits
@@ -302,5 +312,7 @@ async def speaker_roles(db: Database, quote: Quote) -> list[str]:
         """,
         {"person": quote.person_id, "show": quote.show_id},
     )
-    # Credits ('executive producer') first, then the characters they play.
-    return [row["said"] if row["part"] == 0 else f"plays {row['said']}" for row in rows]
+    return SpeakerRoles(
+        credits=tuple(row["said"] for row in rows if row["part"] == 0),
+        plays=tuple(row["said"] for row in rows if row["part"] == 1),
+    )

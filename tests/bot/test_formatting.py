@@ -1,6 +1,13 @@
 import discord
 
-from bot.formatting import EMBED_TOTAL, bullet_lines, excerpt, fit_embed, truncate
+from bot.formatting import (
+    EMBED_TOTAL,
+    bullet_lines,
+    excerpt,
+    fit_embed,
+    joined_names,
+    truncate,
+)
 
 
 def test_truncate_leaves_short_text_alone():
@@ -52,3 +59,16 @@ def test_fit_embed_respects_every_limit():
     assert all(len(f.name) <= 256 and len(f.value) <= 1024 for f in embed.fields)
     assert len(embed.footer.text) <= 2048
     assert len(embed) <= EMBED_TOTAL
+
+
+def test_joined_names_read_as_a_sentence_and_fit():
+    assert joined_names([]) == ""
+    assert joined_names(["Ok Taec-yeon"]) == "Ok Taec-yeon"
+    assert joined_names(["A", "B"]) == "A and B"
+    assert joined_names(["A", "B", "C"]) == "A, B and C"
+    many = [f"Actor Number {n:02d}" for n in range(40)]
+    joined = joined_names(many, 100)
+    assert len(joined) <= 100 and joined.endswith(" more")
+    *shown, more = joined.split(", ")
+    assert shown == many[: len(shown)]
+    assert more == f"… and {len(many) - len(shown)} more"

@@ -2,14 +2,14 @@
 
 from bot.db import quotes as quotes_module
 from bot.db.people import find_by_name, get_character, get_person
-from bot.db.quotes import find_quotes, search_quotes, speaker_roles
+from bot.db.quotes import SpeakerRoles, find_quotes, search_quotes, speaker_roles
 from bot.db.shows import list_shows, show_cast, show_credits
 from bot.db.stats import content_counts
 from cogs.about import about_card
 from cogs.people import character_card, person_pages
-from cogs.quotes import PER_PAGE, SEARCH_GONE, SearchPages, quote_card
+from cogs.quotes import PER_PAGE, SEARCH_GONE, SearchPages, quote_card, said_by
 from cogs.show import cast_pages, show_card
-from tests.content import insert_quotes
+from tests.content import CROWD_WRITERS, insert_quotes, shown_and_hidden
 
 
 def fields(embed) -> dict[str, str]:
@@ -70,6 +70,22 @@ async def test_quote_card_has_speaker_role_and_context(db):
     assert embed.description.startswith("“We arrived at the ultimate destiny story")
     assert fields(embed)["Said by"] == "Dai Ota, executive producer"
     assert fields(embed)["Context"] == "The executive producer, on the series at its announcement"
+
+
+def test_said_by_names_each_role_once_in_a_sentence():
+    two = SpeakerRoles(played_by=("Child Actor", "Ok Taec-yeon"))
+    assert said_by("Johan Hwang", two) == "Johan Hwang, played by Child Actor and Ok Taec-yeon"
+    roles = SpeakerRoles(credits=("writer", "director"), plays=("Ryu", "Johan"))
+    assert said_by("Someone", roles) == "Someone, writer, director and plays Ryu and Johan"
+    assert said_by("A *fan*", SpeakerRoles()) == "A \\*fan\\*"
+
+
+def test_said_by_a_crowd_shows_whole_names_and_how_many_more():
+    said = said_by("Crowd Character", SpeakerRoles(played_by=tuple(CROWD_WRITERS)))
+    assert len(said) <= 1024
+    names, hidden = shown_and_hidden(said.removeprefix("Crowd Character, played by "))
+    assert names == CROWD_WRITERS[: len(names)]
+    assert len(names) + hidden == len(CROWD_WRITERS)
 
 
 async def test_search_card_bolds_the_match(db):

@@ -8,6 +8,7 @@ from bot.db.community import change_state, submit_quote
 from bot.db.people import find_by_name
 from bot.db.quotes import (
     COUNT_CAP,
+    SpeakerRoles,
     find_quotes,
     random_quote,
     read_quotes,
@@ -95,13 +96,15 @@ async def test_random_quote_covers_every_quote(db):
 
 async def test_speaker_roles(two_show_db):
     quotes, _ = await search_quotes(two_show_db, "ultimate destiny")
-    assert await speaker_roles(two_show_db, quotes[0]) == ["executive producer"]
+    assert await speaker_roles(two_show_db, quotes[0]) == SpeakerRoles(
+        credits=("executive producer",)
+    )
     quotes, _ = await search_quotes(two_show_db, "script")
-    assert await speaker_roles(two_show_db, quotes[0]) == ["plays Johan Hwang"]
+    assert await speaker_roles(two_show_db, quotes[0]) == SpeakerRoles(plays=("Johan Hwang",))
     quotes, _ = await search_quotes(two_show_db, "Bread rises")
-    assert await speaker_roles(two_show_db, quotes[0]) == ["played by Yoon Ha-neul"]
+    assert await speaker_roles(two_show_db, quotes[0]) == SpeakerRoles(played_by=("Yoon Ha-neul",))
     quotes, _ = await search_quotes(two_show_db, "10-year-long")
-    assert await speaker_roles(two_show_db, quotes[0]) == []
+    assert await speaker_roles(two_show_db, quotes[0]) == SpeakerRoles()
 
 
 async def test_whole_words_rank_before_prefixes_and_substrings(empty_db, tmp_path):
