@@ -24,7 +24,7 @@ from bot.db.guild_settings import (
 )
 from bot.db.shows import get_show
 from bot.errors import UserFacingError
-from bot.formatting import inline_code
+from bot.formatting import bullet_lines, inline_code
 from bot.scheduler import missing_post_permissions
 from bot.when import local_to_utc, timezone_names, zone_named
 from cogs.utils.lookup import is_named, resolve_show, show_choices
@@ -90,11 +90,20 @@ QOTD_WAS_OFF = "The quote of the day was already off."
 QOTD_TITLE = "Quote of the day"
 NO_FEATURED = "none (the only show, if there is just one)"
 FEATURED_SET = (
-    "*{title}* is now the show that `/show info`, `/show cast` and `/quote random` use by default."
+    "*{title}* is now the show that `/show info`, `/show cast`, `/quote random` and `/quote add` "
+    "use by default."
 )
 FEATURED_CLEARED = "There is no featured show now: with several shows, members choose one."
 
 AUDIT_SETTING = "settings"
+# A server may have 250 roles: a list of them all would not fit in one message.
+PING_LIST = 1000
+
+
+def ping_list(settings: GuildSettings) -> str:
+    """The roles announcements may ping, as many as fit and how many more."""
+    roles = [f"<@&{role}>" for role in settings.ping_role_ids]
+    return bullet_lines(roles, PING_LIST, separator=", ") or ANY_ROLE
 
 
 def view_text(settings: GuildSettings, qotd: str, featured: str) -> str:
@@ -103,7 +112,7 @@ def view_text(settings: GuildSettings, qotd: str, featured: str) -> str:
         announcer=f"<@&{settings.announcer_role_id}>"
         if settings.announcer_role_id
         else NOBODY_ELSE,
-        ping_roles=", ".join(f"<@&{r}>" for r in settings.ping_role_ids) or ANY_ROLE,
+        ping_roles=ping_list(settings),
         everyone=ON_OFF[settings.allow_everyone],
         publish=ON_OFF[settings.auto_publish],
         qotd=qotd,
@@ -228,8 +237,7 @@ class SettingsCog(commands.GroupCog, group_name="settings", group_description="S
         await interaction.response.send_message(text, ephemeral=True)
 
     async def _ping_list(self, guild_id: int) -> str:
-        settings = await get_settings(self.bot.db, guild_id)
-        return ", ".join(f"<@&{r}>" for r in settings.ping_role_ids) or ANY_ROLE
+        return ping_list(await get_settings(self.bot.db, guild_id))
 
     @ping_roles.command(name="add")
     @app_commands.describe(role="A role announcements may ping")

@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 
 from bot.db.announcements import get_announcement
-from bot.db.guild_settings import get_settings
+from bot.db.guild_settings import add_ping_role, get_settings
+from tests.content import shown_and_hidden
 
 
 async def run(emu, command, options=None, user=None):
@@ -134,6 +135,20 @@ async def test_ping_roles_limit_what_announce_may_ping(emu, bot):
     await run(emu, "settings ping-roles remove", {"role": "Watch Party"})
     _, response = await open_post_form(emu, emu.admin, ping="Moderators")
     assert response.type == 9
+
+
+async def test_a_long_ping_list_shows_whole_mentions_and_how_many_more(emu, bot):
+    # A server may have 250 roles; all of them as mentions would not fit in one message.
+    for role_id in range(10**17, 10**17 + 249):
+        await add_ping_role(bot.db, emu.guild.id, role_id)
+    reply = await run(emu, "settings ping-roles add", {"role": "Watch Party"})
+    listed = reply.content.split("Allowed: ")[1].removesuffix(".")
+    view = (await run(emu, "settings view")).embeds[0]["description"]
+    line = next(line for line in view.splitlines() if line.startswith("**Roles announcements"))
+    for roles in (listed, line.split(":** ")[1]):
+        shown, hidden = shown_and_hidden(roles)
+        assert shown == [f"<@&{10**17 + n}>" for n in range(len(shown))]
+        assert len(shown) + hidden == 250
 
 
 async def test_everyone_is_pinged_only_when_allowed(emu, bot):
