@@ -1,6 +1,7 @@
 """`kdrama-bot db …`: check the data files; seed, export, back up and count the database.
 
-kdrama-bot db validate [FILES…]     every problem in the data files, with file, line and field
+kdrama-bot db validate [FILES…]     every problem in the data files, with file, line and field,
+                                    and any name a show in the database already has
 kdrama-bot db seed [FILES…]         validate, then import in one transaction (all or nothing)
 kdrama-bot db export [DIR]          the shows in the database, written back as data files
 kdrama-bot db backup PATH           a consistent copy, through SQLite's backup API
@@ -31,7 +32,14 @@ from rich.cells import cell_len
 
 from bot.content import DataFileError, ShowData, load_show_files
 from bot.content.export import ExportError, read_shows, write_show_files
-from bot.content.seed import seed_shows, show_files, shows_dir_files, summarise
+from bot.content.loader import DataError
+from bot.content.seed import (
+    database_clashes,
+    seed_shows,
+    show_files,
+    shows_dir_files,
+    summarise,
+)
 from bot.db import Database, DatabaseError, connection, open_database
 from bot.db.connection import (
     SCHEMA_NEW,
@@ -57,6 +65,7 @@ LARGE_IMPORT = 1000
 LARGE_FILES = 1_000_000
 
 NO_FILES = "No data files to {verb}: {where} has no *.toml files."
+NOT_COMPARED = "The files were not compared with the shows in {path}."
 NO_DATABASE = (
     "There is no database at {path} (DATABASE_PATH). The bot creates it on its first start; "
     "`kdrama-bot db seed` creates it too."
@@ -74,7 +83,9 @@ def add_db_parser(commands: argparse._SubParsersAction) -> None:
     db_commands = db.add_subparsers(dest="db_command", metavar="DB_COMMAND", required=True)
     files_help = "data files, or folders of them (default: every *.toml file in SHOWS_DIR)"
     validate = db_commands.add_parser(
-        "validate", help="list every problem in the data files, with its line; change nothing"
+        "validate",
+        help="list every problem in the data files, with its line (and any name a show in the "
+        "database has); change nothing",
     )
     validate.add_argument("files", nargs="*", type=Path, metavar="FILES", help=files_help)
     seed = db_commands.add_parser(
@@ -157,13 +168,30 @@ def checked(files: list[Path], outcome: str) -> list[ShowData] | None:
 
 
 def validate(settings: Settings, given: Sequence[Path]) -> int:
+    """The files' problems; and, when the database exists, the names its other shows already
+    have (as `db seed` would refuse them)."""
     files = data_files(given, settings, "validate")
     shows = checked(files, ".")
     if shows is None:
         return EXIT_FAILURE
+    path = settings.database_path
+    if path.is_file():
+        try:
+            clashes = asyncio.run(clashes_in(path, shows))
+        except DatabaseError as error:
+            print(f"{error}\n{NOT_COMPARED.format(path=path)}", file=sys.stderr)
+        else:
+            if clashes:
+                print_problems(DataFileError(clashes), files, ".")
+                return EXIT_FAILURE
     valid = plural(len(files), "file is", "files are")
     print(f"{valid} valid: {content_summary(summarise(shows))}.")
     return EXIT_OK
+
+
+async def clashes_in(path: Path, shows: list[ShowData]) -> list[DataError]:
+    async with current_database(path) as db:
+        return await database_clashes(db.conn, shows)
 
 
 def seed(settings: Settings, given: Sequence[Path]) -> int:

@@ -13,7 +13,13 @@ from pathlib import Path
 
 import aiosqlite
 
-from bot.content.loader import DataFileError, ShowData, load_show_files, names_taken
+from bot.content.loader import (
+    DataError,
+    DataFileError,
+    ShowData,
+    load_show_files,
+    names_taken,
+)
 from bot.db import Database
 from bot.search import fold_name, fold_text
 from bot.settings import SettingsError
@@ -76,13 +82,18 @@ async def seed_shows(
     Raises DataFileError, writing nothing, if a show would share a name with another show
     already in the database (one whose file was not given)."""
     async with db.transaction() as conn:
-        clashes = names_taken(shows, await _names_of_other_shows(conn, shows))
+        clashes = await database_clashes(conn, shows)
         if clashes:
             raise DataFileError(clashes)
         for show in shows:
             await _seed_show(conn, show, progress)
         await conn.execute(_DELETE_ORPHAN_PEOPLE)
     return summarise(shows)
+
+
+async def database_clashes(conn: aiosqlite.Connection, shows: list[ShowData]) -> list[DataError]:
+    """The names of `shows` that another show in the database has (one they do not update)."""
+    return names_taken(shows, await _names_of_other_shows(conn, shows))
 
 
 async def _names_of_other_shows(

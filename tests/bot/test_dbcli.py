@@ -130,6 +130,14 @@ def test_seed_of_one_file_refuses_a_name_a_show_in_the_database_has(seeded, tmp_
         "1 problem; nothing was written.\n"
     )
     assert dump(seeded.database_path) == before
+    # db validate says so before any seed is tried, and changes nothing either.
+    assert dbcli.validate(seeded, [rival]) == 1
+    assert capsys.readouterr() == (
+        "",
+        f"{rival}:4 show.aliases[1]: the name 'SOUL-MATE' is also a name of 'Soul Mate' in the "
+        "database; two shows may not share a title, native title or alias\n1 problem.\n",
+    )
+    assert dump(seeded.database_path) == before
     # A show already there, seeded again on its own, is the same show: no clash with itself.
     assert dbcli.seed(seeded, [SOUL_MATE]) == 0
     assert dump(seeded.database_path) == before
@@ -554,4 +562,15 @@ def test_one_file_named_twice_in_two_ways_is_read_once(settings, capsys, monkeyp
     assert dbcli.seed(settings, twice) == 0
     assert capsys.readouterr().out == (
         f"Seeded {settings.database_path}: 2 shows, 6 people, 3 characters, 11 quotes.\n"
+    )
+
+
+def test_validate_checks_the_files_alone_when_the_database_cannot_be_read(seeded, capsys):
+    with sqlite3.connect(seeded.database_path) as conn:
+        conn.execute(f"PRAGMA user_version = {len(migrations()) + 1}")
+    assert dbcli.validate(seeded, [SOUL_MATE]) == 0
+    out, err = capsys.readouterr()
+    assert out == "1 file is valid: 1 show, 4 people, 2 characters, 9 quotes.\n"
+    assert err.endswith(
+        f"\nThe files were not compared with the shows in {seeded.database_path}.\n"
     )
