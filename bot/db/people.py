@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from dataclasses import dataclass
 from typing import Literal
@@ -94,6 +95,14 @@ CLOSE_SUGGESTION = 80
 # letter). A text this long has more runs than two slips can break, so any name within two slips
 # shares one with it: the three-letter pieces would only add names further off.
 SHARES_A_LONG_PIECE = 2 * (LONG_PIECE + 1) + LONG_PIECE
+# A Hangul or kanji name is two to four characters: one wrong character breaks every piece of
+# three in it, so such a text is also looked up as the names holding two of its characters (the
+# pieces index, migration 0005). A Hangul syllable or a kanji says as much as a Latin syllable;
+# names holding two Latin letters are most names.
+SHORT_NATIVE_NAME = 4
+# Fewer than for the pieces: names holding two common syllables are many among a million, and
+# reading more of them cost milliseconds and found the name meant little more often.
+TWO_CHARACTER_CANDIDATES = 500
 
 
 async def search_names(db: Database, text: str, limit: int = 25) -> list[NameMatch]:
@@ -205,6 +214,10 @@ _SUGGESTION_CANDIDATES = (
     f"{_SUGGESTIONS} WHERE n.id IN (SELECT rowid FROM names_fts WHERE names_fts MATCH ?"
     f" LIMIT {SUGGESTION_CANDIDATES})"
 )
+_TWO_CHARACTERS_CANDIDATES = (
+    f"{_SUGGESTIONS} WHERE n.id IN (SELECT rowid FROM name_pieces WHERE name_pieces MATCH ?"
+    f" LIMIT {TWO_CHARACTER_CANDIDATES})"
+)
 SLIP_PLACES = 4
 # Every name one slip from the text (see one_slip_spellings), and a few more, each read from an
 # index. The slips in the first SLIP_PLACES places are spelled out and looked up: the names
@@ -253,7 +266,8 @@ async def nearest_names(db: Database, text: str, limit: int = 3) -> list[str]:
     never has to read every name: first those sharing four letters in a row with the text, few
     even among a million; then, unless one of those is close or the text is long, those sharing
     three, up to SUGGESTION_CANDIDATES in the index's order (thousands of names share "ang" or
-    "son": the first ones alone would crowd out the name meant).
+    "son": the first ones alone would crowd out the name meant); and for a short Hangul or kanji
+    text, those holding two of its characters.
     """
     folded = fold_name(text)
     if not folded:
@@ -270,12 +284,18 @@ async def nearest_names(db: Database, text: str, limit: int = 3) -> list[str]:
     close = closest(await db.fetch_all(_ONE_SLIP_AWAY, _one_slip_parameters(folded)))
     if not close or Indel.distance(folded, close[0][0]) > ONE_SLIP:
         sizes = (LONG_PIECE,) if len(folded) >= SHARES_A_LONG_PIECE else (LONG_PIECE, TRIGRAM_MIN)
-        for size in sizes:
-            pieces = sorted({folded[i : i + size] for i in range(len(folded) - size + 1)})
-            if not pieces:
-                continue
-            query = " OR ".join(map(fts_phrase, pieces))
-            close = closest(await db.fetch_all(_SUGGESTION_CANDIDATES, (query,)))
+        searches = [
+            (_SUGGESTION_CANDIDATES, " OR ".join(map(fts_phrase, pieces)))
+            for size in sizes
+            if (pieces := sorted({folded[i : i + size] for i in range(len(folded) - size + 1)}))
+        ]
+        if not folded.isascii() and len(folded) <= SHORT_NATIVE_NAME:
+            pairs = itertools.combinations(sorted(set(folded)), 2)
+            query = " OR ".join(f"({pieces_query(a)} AND {pieces_query(b)})" for a, b in pairs)
+            if query:
+                searches.append((_TWO_CHARACTERS_CANDIDATES, query))
+        for sql, query in searches:
+            close = closest(await db.fetch_all(sql, (query,)))
             if close and close[0][1] >= CLOSE_SUGGESTION:
                 break
     return list(dict.fromkeys(by_folded[key] for key, _score, _index in close))[:limit]

@@ -74,6 +74,14 @@ async def test_unknown_name_is_a_friendly_private_not_found_with_suggestions(emu
     )
 
 
+async def test_a_hangul_typo_is_answered_with_the_name_meant(emu, bot):
+    reply = await (await emu.slash(emu.member, "who", {"name": "옥태연"})).message()
+    assert reply.ephemeral
+    assert (
+        reply.content == "I couldn't find anyone called **옥태연**. Did you mean **Ok Taec-yeon**?"
+    )
+
+
 async def test_long_lists_of_names_show_whole_names_and_how_many_more(emu, crowded_bot):
     person = await (await emu.slash(emu.member, "who", {"name": CROWD_WRITERS[0]})).message()
     character = await (await emu.slash(emu.member, "who", {"name": CROWD_CHARACTER})).message()

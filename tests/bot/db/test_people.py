@@ -79,6 +79,19 @@ async def _add_people(db, names):
 CROWD = [f"Kato {number:04d}" for number in range(SUGGESTION_CANDIDATES + 100)]
 
 
+@pytest.mark.parametrize(
+    ("typo", "meant"),
+    [
+        ("옥태연", "Ok Taec-yeon"),  # a wrong syllable in the middle
+        ("옥택현", "Ok Taec-yeon"),
+        ("택연옥", "Ok Taec-yeon"),
+        ("磯材勇斗", "Hayato Isomura"),  # a wrong kanji
+    ],
+)
+async def test_a_hangul_or_kanji_typo_is_suggested(db, typo, meant):
+    assert await nearest_names(db, typo) == [meant]
+
+
 async def test_a_close_name_is_suggested_however_many_names_share_its_common_pieces(empty_db):
     await _add_people(empty_db, [*CROWD, "Hayato Isomura"])
     assert await nearest_names(empty_db, "Hayato Isomira") == ["Hayato Isomura"]
