@@ -25,6 +25,7 @@ from bot.db.announcements import (
     list_announcements,
     posted_message_ids,
     record_posted,
+    resume_repeat,
     set_state,
     update_content,
 )
@@ -33,7 +34,7 @@ from bot.db.guild_settings import GuildSettings, get_settings
 from bot.errors import InUse, Modal, UserFacingError, View
 from bot.formatting import choice_text, inline_code, is_blank, truncate
 from bot.scheduler import PermanentFailure, missing_post_permissions
-from bot.when import WhenError, parse_when, zone_named
+from bot.when import WhenError, next_occurrence_after, parse_when, zone_named
 from cogs.utils.checks import announcer_only, is_announcer
 from cogs.utils.paginator import Paginator, paginate_lines
 from cogs.utils.parsing import parse_colour, parse_image_url
@@ -133,6 +134,12 @@ NOTHING_POSTED = " Nothing was posted."
 UNKNOWN_ID = "There's no announcement **#{id}** in this server. `/announce list` shows them all."
 NOT_EDITABLE = "Announcement **#{id}** is {state}; there's nothing to edit."
 NOT_DELETABLE = "Announcement **#{id}** is already {state}."
+NOT_PAUSED = "Announcement **#{id}** is {state}: only a paused repeat can be resumed."
+RESUME_CHANNEL_GONE = (
+    "I can't find the channel of announcement **#{id}** any more (it may have been deleted), so "
+    "it stays paused. Schedule it again in another channel, and delete this one."
+)
+RESUMED = "Announcement **#{id}** is back on, {repeat}: next on {full} ({relative})."
 BUSY = "Announcement **#{id}** is being posted right now. Try again in a few seconds."
 # /settings manages the quote of the day: /announce edit and delete leave it alone.
 QOTD_ELSEWHERE = (
@@ -173,7 +180,10 @@ STATE_LINES = {
     "failed": "**failed**: {error}",
     "missed": "**missed**: it was due {due_full}, while the bot was not running",
     "cancelled": "cancelled",
-    "paused": "**paused** after {failures} failures in a row: {error}",
+    "paused": (
+        "**paused** after {failures} failures in a row: {error} Once that is fixed, "
+        "`/announce resume id:{id}`"
+    ),
     "deleted": "deleted",
 }
 REPEAT_NAMES = {"daily": "every day", "weekly": "every week", "monthly": "every month"}
@@ -240,6 +250,7 @@ def list_line(announcement: Announcement) -> str:
         posted_relative=timestamp(announcement.posted_at, "R") if announcement.posted_at else "",
         error=announcement.last_error or "unknown reason",
         failures=announcement.failures,
+        id=announcement.id,
     )
     repeat = f" ({REPEAT_NAMES[announcement.repeat]})" if announcement.repeat else ""
     return LIST_LINE.format(
@@ -673,6 +684,45 @@ class AnnounceCog(commands.GroupCog, group_name="announce", group_description="A
         if not await update_content(db, current, title, body, interaction.user.id, now):
             return CHANGED_MEANWHILE.format(id=announcement.id)
         return result
+
+    @app_commands.command(name="resume")
+    @app_commands.rename(announcement_id="id")
+    @app_commands.describe(announcement_id=NUMBER_OPTION)
+    @announcer_only()
+    async def resume(
+        self, interaction: discord.Interaction, announcement_id: app_commands.Range[int, 1]
+    ) -> None:
+        """Start a repeat again that was paused after failing, once what failed is fixed."""
+        announcement = await self._find(interaction, announcement_id)
+        if announcement.kind != "announcement":
+            raise UserFacingError(QOTD_ELSEWHERE)
+        if announcement.state != "paused":
+            raise UserFacingError(NOT_PAUSED.format(id=announcement_id, state=announcement.state))
+        guild = interaction.guild
+        channel = guild.get_channel(announcement.channel_id)
+        if channel is None:
+            raise UserFacingError(RESUME_CHANNEL_GONE.format(id=announcement_id))
+        missing = missing_post_permissions(channel.permissions_for(guild.me))
+        if missing:
+            raise UserFacingError(
+                MISSING_PERMISSIONS.format(channel=channel.mention, permissions=", ".join(missing))
+            )
+        # Paused repeats always have their rule; the occurrence that failed stays missed.
+        assert announcement.repeat is not None and announcement.anchor_local is not None
+        now = self.bot.clock.now()
+        next_due = next_occurrence_after(
+            announcement.anchor_local, announcement.repeat, zone_named(announcement.timezone),
+            now, start=announcement.occurrence + 1,
+        )  # fmt: skip
+        if not await resume_repeat(self.bot.db, announcement, next_due, interaction.user.id, now):
+            raise UserFacingError(CHANGED_MEANWHILE.format(id=announcement_id))
+        self.bot.scheduler.wake()
+        due = next_due[1]
+        text = RESUMED.format(
+            id=announcement_id, repeat=REPEAT_NAMES[announcement.repeat],
+            full=timestamp(due, "F"), relative=timestamp(due, "R"),
+        )  # fmt: skip
+        await interaction.response.send_message(text, ephemeral=True)
 
     @app_commands.command(name="delete")
     @app_commands.rename(announcement_id="id")

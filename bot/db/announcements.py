@@ -388,6 +388,32 @@ async def set_state(
     return True
 
 
+async def resume_repeat(
+    db: Database,
+    announcement: Announcement,
+    next_due: tuple[int, datetime],
+    actor_id: int,
+    now: datetime,
+) -> bool:
+    """Schedule a paused repeat again at its next occurrence, its failures forgotten; False if
+    it changed state meanwhile."""
+    occurrence, due = next_due
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "UPDATE announcements SET state = 'scheduled', occurrence = ?, due_at = ?,"
+            " attempt_at = ?, attempts = 0, failures = 0, last_error = NULL"
+            " WHERE id = ? AND state = 'paused'",
+            (occurrence, _iso(due), _iso(due), announcement.id),
+        )
+        if cursor.rowcount != 1:
+            return False
+        await write_audit(
+            conn, guild_id=announcement.guild_id, action="resumed", at=now, actor_id=actor_id,
+            announcement_id=announcement.id, detail=f"next {due.isoformat()}",
+        )  # fmt: skip
+    return True
+
+
 async def posted_message_ids(db: Database, announcement_id: int) -> list[tuple[int, int]]:
     """(channel id, message id) of every message this announcement posted, newest first."""
     rows = await db.fetch_all(

@@ -54,7 +54,7 @@ def test_the_expected_commands_exist(payload):
         "quote random", "quote search", "quote add", "quote withdraw", "quote review",
         "quote remove", "about",
         "announce post", "announce schedule", "announce list", "announce edit",
-        "announce delete", "announce log",
+        "announce delete", "announce resume", "announce log",
         "settings view", "settings timezone", "settings announcer-role",
         "settings ping-roles add", "settings ping-roles remove", "settings allow-everyone",
         "settings auto-publish", "settings featured-show", "settings quote-of-the-day on",

@@ -203,6 +203,59 @@ async def test_a_repeat_that_fails_three_times_is_paused(emu, bot, clock):
     assert "**paused** after 3 failures in a row" in listing.embeds[0]["description"]
 
 
+async def pause_a_daily_repeat(emu, bot, clock):
+    await confirm(emu, await schedule(emu, "in 1h", repeat="daily"))
+    emu.fail("POST", f"/channels/{emu.channel('announcements').id}/messages", 403, 50013, times=3)
+    for _ in range(3):
+        clock.set((await get_announcement(bot.db, emu.guild.id, 1)).due_at)
+        await settle(bot)
+    paused = await get_announcement(bot.db, emu.guild.id, 1)
+    assert paused.state == "paused"
+    return paused
+
+
+async def test_a_paused_repeat_resumes_at_its_next_occurrence(emu, bot, clock):
+    paused = await pause_a_daily_repeat(emu, bot, clock)
+    listing = await (await emu.slash(emu.admin, "announce list")).message()
+    assert "Once that is fixed, `/announce resume id:1`" in listing.embeds[0]["description"]
+    clock.advance(timedelta(hours=5))
+    reply = await (await emu.slash(emu.admin, "announce resume", {"id": 1})).message()
+    due = paused.due_at + timedelta(days=1)
+    assert reply.ephemeral
+    assert reply.content == (
+        f"Announcement **#1** is back on, every day: next on {ts(due, 'F')} ({ts(due, 'R')})."
+    )
+    resumed = await get_announcement(bot.db, emu.guild.id, 1)
+    assert (resumed.state, resumed.due_at, resumed.failures) == ("scheduled", due, 0)
+    clock.set(due)
+    [post] = await wait_for_posts(emu, bot, 1)
+    assert post.embeds[0]["title"] == "Watch party"
+    log = await (await emu.slash(emu.admin, "announce log")).message()
+    assert "**resumed** `#1`" in log.embeds[0]["description"]
+
+
+async def test_a_paused_repeat_stays_paused_while_the_bot_still_cannot_post(emu, bot, clock):
+    await pause_a_daily_repeat(emu, bot, clock)
+    bot_role = next(role for role in emu.guild.roles if role.managed)
+    await emu.set_overwrites("announcements", [Overwrite.role(bot_role, deny=Perm.SEND_MESSAGES)])
+    reply = await (await emu.slash(emu.admin, "announce resume", {"id": 1})).message()
+    assert reply.ephemeral
+    assert reply.content.startswith("I can't post in <#")
+    assert "**Send Messages**" in reply.content
+    assert (await get_announcement(bot.db, emu.guild.id, 1)).state == "paused"
+
+
+async def test_only_a_paused_repeat_can_be_resumed(emu, bot, clock):
+    await confirm(emu, await schedule(emu, "in 1h", repeat="daily"))
+    reply = await (await emu.slash(emu.admin, "announce resume", {"id": 1})).message()
+    assert reply.content == "Announcement **#1** is scheduled: only a paused repeat can be resumed."
+    # Shown to a member by a server's override, the command still refuses them.
+    emu.guild.allow_command("announce", emu.role("Watch Party"))
+    member = await (await emu.slash(emu.member, "announce resume", {"id": 1})).message()
+    assert member.content == "You need the **Manage Server** permission to use this command."
+    assert (await get_announcement(bot.db, emu.guild.id, 1)).state == "scheduled"
+
+
 async def test_weekly_repeat_keeps_local_time_across_dst_in_berlin(emu, bot, clock):
     clock.set(datetime(2027, 3, 20, 12, 0, tzinfo=UTC))
     await (await emu.slash(emu.admin, "settings timezone", {"zone": "Europe/Berlin"})).message()
