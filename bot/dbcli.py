@@ -3,6 +3,7 @@
 kdrama-bot db validate [FILES…]     every problem in the data files, with file, line and field,
                                     and any name a show in the database already has
 kdrama-bot db seed [FILES…]         validate, then import in one transaction (all or nothing)
+kdrama-bot db remove SLUG… [--yes]  take shows out of the database, with their characters and quotes
 kdrama-bot db export [DIR]          the shows in the database, written back as data files
 kdrama-bot db backup PATH           a consistent copy, through SQLite's backup API
 kdrama-bot db stats                 what the database holds, per show and per server
@@ -34,8 +35,11 @@ from bot.content import DataFileError, ShowData, load_show_files
 from bot.content.export import ExportError, read_shows, write_show_files
 from bot.content.loader import DataError
 from bot.content.seed import (
+    ShowContent,
     database_clashes,
+    remove_shows,
     seed_shows,
+    show_content,
     show_files,
     shows_dir_files,
     summarise,
@@ -52,6 +56,7 @@ from bot.db.connection import (
     schema_version,
     unusable,
 )
+from bot.db.shows import list_shows
 from bot.db.stats import content_counts
 from bot.formatting import content_summary, plural
 from bot.settings import Settings, SettingsError
@@ -65,6 +70,12 @@ LARGE_IMPORT = 1000
 LARGE_FILES = 1_000_000
 
 NO_FILES = "No data files to {verb}: {where} has no *.toml files."
+UNKNOWN_SLUGS = "No show has the slug {slugs}; nothing was removed. The shows: {known}."
+NOT_REMOVED = "Nothing was removed: run it again with --yes to remove them."
+REMOVED = (
+    "{shows} removed, and {people} in no other show. A data file still in SHOWS_DIR would add its "
+    "show again at the next `kdrama-bot db seed`: move it away."
+)
 NOT_COMPARED = "The files were not compared with the shows in {path}."
 NO_DATABASE = (
     "There is no database at {path} (DATABASE_PATH). The bot creates it on its first start; "
@@ -100,6 +111,11 @@ def add_db_parser(commands: argparse._SubParsersAction) -> None:
         help="where to write them (default: the current folder)",
     )  # fmt: skip
     export.add_argument("--force", action="store_true", help="replace files already there")
+    remove = db_commands.add_parser(
+        "remove", help="take shows out of the database, with their characters, credits and quotes"
+    )
+    remove.add_argument("slugs", nargs="+", metavar="SLUG", help="the show's slug, as in its file")
+    remove.add_argument("--yes", action="store_true", help="remove them (without: only say what)")
     backup = db_commands.add_parser(
         "backup", help="copy the database safely, even while the bot runs"
     )
@@ -117,6 +133,8 @@ def run_db_command(settings: Settings, args: argparse.Namespace) -> int:
         return validate(settings, args.files)
     if args.db_command == "seed":
         return seed(settings, args.files)
+    if args.db_command == "remove":
+        return remove(settings, args.slugs, yes=args.yes)
     if args.db_command == "export":
         return export(settings, args.folder, force=args.force)
     if args.db_command == "backup":
@@ -314,6 +332,57 @@ async def current_database(path: Path) -> AsyncIterator[Database]:
         raise unusable(path, error) from error
     finally:
         await conn.close()
+
+
+# -- remove -------------------------------------------------------------------------------------
+
+
+def remove(settings: Settings, slugs: Sequence[str], *, yes: bool) -> int:
+    """Say what removing the shows takes away; with `yes`, remove them, all or nothing."""
+    path = settings.database_path
+    existing_uri(path)  # never creates the database
+    return asyncio.run(remove_from(path, list(dict.fromkeys(slugs)), yes=yes))
+
+
+async def remove_from(path: Path, slugs: list[str], *, yes: bool) -> int:
+    db = await open_database(path, check=True)
+    try:
+        found = {slug: await show_content(db, slug) for slug in slugs}
+        unknown = [slug for slug, content in found.items() if content is None]
+        if unknown:
+            known = ", ".join(f"{show.slug} ({show.title})" for show in await list_shows(db))
+            names = ", ".join(repr(slug) for slug in unknown)
+            print(UNKNOWN_SLUGS.format(slugs=names, known=known or "none"), file=sys.stderr)
+            return EXIT_FAILURE
+        for content in found.values():
+            print(removal_line(content, done=yes))
+        if not yes:
+            print(NOT_REMOVED, file=sys.stderr)
+            return EXIT_FAILURE
+        people = await remove_shows(db, slugs)
+    except sqlite3.Error as error:  # one transaction: it was rolled back whole
+        raise DatabaseError(f"Nothing was removed. {unusable(path, error)}") from error
+    finally:
+        await db.close()
+    gone = plural(people, "person", "people")
+    print(REMOVED.format(shows=plural(len(slugs), "show", "shows"), people=gone))
+    return EXIT_OK
+
+
+def removal_line(content: ShowContent, *, done: bool) -> str:
+    takes = ", ".join(
+        plural(count, one, many)
+        for count, one, many in (
+            (content.characters, "character", "characters"),
+            (content.credits, "credit", "credits"),
+            (content.quotes, "quote", "quotes"),
+        )
+    )
+    line = f"{'Removed' if done else 'Would remove'} {content.title} ({content.slug}): {takes}"
+    if content.community_quotes:
+        kept = plural(content.community_quotes, "community quote stays", "community quotes stay")
+        line += f"; {kept}, without a show"
+    return line + "."
 
 
 # -- export -------------------------------------------------------------------------------------

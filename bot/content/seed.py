@@ -162,6 +162,49 @@ ON CONFLICT (show_id, text) DO UPDATE SET
     context = excluded.context, search_text = excluded.search_text
 """
 
+
+@dataclass(frozen=True, slots=True)
+class ShowContent:
+    """What removing a show takes away (its community quotes stay, without a show)."""
+
+    slug: str
+    title: str
+    characters: int
+    credits: int
+    quotes: int
+    community_quotes: int
+
+
+_SHOW_CONTENT = """
+SELECT slug, title,
+       (SELECT count(*) FROM characters WHERE show_id = shows.id) AS characters,
+       (SELECT count(*) FROM credits WHERE show_id = shows.id) AS credits,
+       (SELECT count(*) FROM quotes WHERE show_id = shows.id) AS quotes,
+       (SELECT count(*) FROM community_quotes WHERE show_id = shows.id) AS community_quotes
+FROM shows WHERE slug = ?
+"""
+
+
+async def show_content(db: Database, slug: str) -> ShowContent | None:
+    row = await db.fetch_one(_SHOW_CONTENT, (slug,))
+    return None if row is None else ShowContent(**dict(row))
+
+
+async def remove_shows(db: Database, slugs: list[str]) -> int:
+    """Remove the shows, with their characters, credits and quotes, in one transaction, and the
+    people left in no show; return how many people went. Community quotes and a server's
+    featured show lose the show (the schema sets them to NULL)."""
+    async with db.transaction() as conn:
+        for slug in slugs:
+            # Quotes first: a quote's speaker may not go before it (ON DELETE RESTRICT).
+            await conn.execute(
+                "DELETE FROM quotes WHERE show_id = (SELECT id FROM shows WHERE slug = ?)", (slug,)
+            )
+            await conn.execute("DELETE FROM shows WHERE slug = ?", (slug,))
+        cursor = await conn.execute(_DELETE_ORPHAN_PEOPLE)
+        return cursor.rowcount
+
+
 _DELETE_ORPHAN_PEOPLE = """
 DELETE FROM people
 WHERE id NOT IN (SELECT person_id FROM credits)

@@ -574,3 +574,78 @@ def test_validate_checks_the_files_alone_when_the_database_cannot_be_read(seeded
     assert err.endswith(
         f"\nThe files were not compared with the shows in {seeded.database_path}.\n"
     )
+
+
+# -- remove --------------------------------------------------------------------------------------
+
+
+def test_remove_says_what_it_would_take_and_takes_nothing_without_yes(seeded, capsys):
+    before = dump(seeded.database_path)
+    assert dbcli.remove(seeded, ["fictional-bakery"], yes=False) == 1
+    assert capsys.readouterr() == (
+        "Would remove The Fictional Bakery (fictional-bakery): 1 character, 1 credit, 2 quotes.\n",
+        "Nothing was removed: run it again with --yes to remove them.\n",
+    )
+    assert dump(seeded.database_path) == before
+
+
+async def _submit_and_feature(path: Path, show_slug: str) -> None:
+    db = await open_database(path)
+    try:
+        (show_id,) = await db.fetch_one("SELECT id FROM shows WHERE slug = ?", (show_slug,))
+        await submit_quote(
+            db, guild_id=7, show_id=show_id, text="A line from the bakery.", speaker="A fan",
+            context=None, submitter_id=8, now=datetime(2026, 11, 25, tzinfo=UTC),
+        )  # fmt: skip
+        async with db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO guild_settings (guild_id, featured_show_id) VALUES (7, ?)", (show_id,)
+            )
+    finally:
+        await db.close()
+
+
+def test_remove_with_yes_takes_the_show_and_whom_no_other_show_has(seeded, capsys):
+    asyncio.run(_submit_and_feature(seeded.database_path, "fictional-bakery"))
+    assert dbcli.remove(seeded, ["fictional-bakery"], yes=True) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(
+        "Removed The Fictional Bakery (fictional-bakery): 1 character, 1 credit, 2 quotes; "
+        "1 community quote stays, without a show.\n1 show removed, and 2 people in no other show."
+    )
+    conn = sqlite3.connect(seeded.database_path)
+    try:
+        assert conn.execute("SELECT slug FROM shows").fetchall() == [("soul-mate",)]
+        people = {name for (name,) in conn.execute("SELECT name FROM people")}
+        assert "Yoon Ha-neul" not in people and "Ok Taec-yeon" in people
+        assert conn.execute("SELECT count(*) FROM names WHERE name = 'Baker Kang'").fetchone() == (
+            0,
+        )
+        assert conn.execute("SELECT show_id, text FROM community_quotes").fetchall() == [
+            (None, "A line from the bakery.")
+        ]
+        assert conn.execute("SELECT featured_show_id FROM guild_settings").fetchall() == [(None,)]
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    finally:
+        conn.close()
+    # Soul Mate is whole: seeding it again changes nothing.
+    before = dump(seeded.database_path)
+    assert dbcli.seed(seeded, [SOUL_MATE]) == 0
+    assert dump(seeded.database_path) == before
+
+
+def test_remove_of_an_unknown_slug_removes_nothing_and_lists_the_shows(seeded, capsys):
+    before = dump(seeded.database_path)
+    assert dbcli.remove(seeded, ["nope", "fictional-bakery"], yes=True) == 1
+    assert capsys.readouterr() == (
+        "",
+        "No show has the slug 'nope'; nothing was removed. The shows: "
+        "soul-mate (Soul Mate), fictional-bakery (The Fictional Bakery).\n",
+    )
+    assert dump(seeded.database_path) == before
+
+
+def test_remove_never_creates_a_database(settings):
+    with pytest.raises(DatabaseError, match="There is no database at"):
+        dbcli.remove(settings, ["soul-mate"], yes=True)
+    assert not settings.database_path.exists()
