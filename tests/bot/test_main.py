@@ -217,6 +217,22 @@ async def test_db_export_backup_and_stats(tmp_path):
     copy.close()
 
 
+async def test_output_into_a_closed_pipe_stops_without_a_traceback(tmp_path):
+    """`kdrama-bot db stats | head -1`: the reader is gone before the command has written all."""
+    assert (await run(tmp_path, "db", "seed"))[0] == 0
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        process = await asyncio.create_subprocess_exec(
+            KDRAMA_BOT, "db", "stats", cwd=tmp_path, env=environment(tmp_path),
+            stdout=write_end, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+    finally:
+        os.close(write_end)
+    _, stderr = await asyncio.wait_for(process.communicate(), 60)
+    assert (process.returncode, stderr.decode()) == (1, "")
+
+
 @pytest.mark.parametrize("args", [["--version"], ["run", "--help"]])
 async def test_command_line_basics(tmp_path, args):
     code, stdout, _ = await run(tmp_path, *args)
