@@ -599,10 +599,13 @@ class AnnounceCog(commands.GroupCog, group_name="announce", group_description="A
     # -- managing -----------------------------------------------------------------------------
 
     async def _find(self, interaction: discord.Interaction, announcement_id: int) -> Announcement:
+        """This server's announcement; not the quote of the day, which /settings manages."""
         assert interaction.guild is not None
         found = await get_announcement(self.bot.db, interaction.guild.id, announcement_id)
         if found is None:
             raise UserFacingError(UNKNOWN_ID.format(id=announcement_id))
+        if found.kind != "announcement":
+            raise UserFacingError(QOTD_ELSEWHERE)
         return found
 
     @app_commands.command(name="list")
@@ -632,8 +635,6 @@ class AnnounceCog(commands.GroupCog, group_name="announce", group_description="A
     ) -> None:
         """Change an announcement's title or text: in place if posted, before it goes out if not."""
         announcement = await self._find(interaction, announcement_id)
-        if announcement.kind != "announcement":
-            raise UserFacingError(QOTD_ELSEWHERE)
         if announcement.state == "posting":
             raise UserFacingError(BUSY.format(id=announcement_id))
         if announcement.state not in ("scheduled", "paused", "posted"):
@@ -694,8 +695,6 @@ class AnnounceCog(commands.GroupCog, group_name="announce", group_description="A
     ) -> None:
         """Start a repeat again that was paused after failing, once what failed is fixed."""
         announcement = await self._find(interaction, announcement_id)
-        if announcement.kind != "announcement":
-            raise UserFacingError(QOTD_ELSEWHERE)
         if announcement.state != "paused":
             raise UserFacingError(NOT_PAUSED.format(id=announcement_id, state=announcement.state))
         guild = interaction.guild
@@ -733,8 +732,6 @@ class AnnounceCog(commands.GroupCog, group_name="announce", group_description="A
     ) -> None:
         """Delete a posted announcement's message, or cancel a scheduled one or a repeat."""
         announcement = await self._find(interaction, announcement_id)
-        if announcement.kind != "announcement":
-            raise UserFacingError(QOTD_ELSEWHERE)
         if announcement.state == "posting":
             raise UserFacingError(BUSY.format(id=announcement_id))
         title = discord.utils.escape_markdown(truncate(announcement.title, 100))

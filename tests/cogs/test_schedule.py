@@ -191,31 +191,26 @@ async def test_temporary_errors_are_retried_later(emu, bot, clock):
     await wait_for_posts(emu, bot, 1)
 
 
-async def test_a_repeat_that_fails_three_times_is_paused(emu, bot, clock):
+async def pause_a_daily_repeat(emu, bot, clock):
+    """A daily repeat whose first three posts Discord refuses (Missing Permissions)."""
     await confirm(emu, await schedule(emu, "in 1h", repeat="daily"))
     emu.fail("POST", f"/channels/{emu.channel('announcements').id}/messages", 403, 50013, times=3)
     for _ in range(3):
         clock.set((await get_announcement(bot.db, emu.guild.id, 1)).due_at)
         await settle(bot)
-    announcement = await get_announcement(bot.db, emu.guild.id, 1)
+    return await get_announcement(bot.db, emu.guild.id, 1)
+
+
+async def test_a_repeat_that_fails_three_times_is_paused(emu, bot, clock):
+    announcement = await pause_a_daily_repeat(emu, bot, clock)
     assert announcement.state == "paused" and announcement.failures == 3
     listing = await (await emu.slash(emu.admin, "announce list")).message()
     assert "**paused** after 3 failures in a row" in listing.embeds[0]["description"]
 
 
-async def pause_a_daily_repeat(emu, bot, clock):
-    await confirm(emu, await schedule(emu, "in 1h", repeat="daily"))
-    emu.fail("POST", f"/channels/{emu.channel('announcements').id}/messages", 403, 50013, times=3)
-    for _ in range(3):
-        clock.set((await get_announcement(bot.db, emu.guild.id, 1)).due_at)
-        await settle(bot)
-    paused = await get_announcement(bot.db, emu.guild.id, 1)
-    assert paused.state == "paused"
-    return paused
-
-
 async def test_a_paused_repeat_resumes_at_its_next_occurrence(emu, bot, clock):
     paused = await pause_a_daily_repeat(emu, bot, clock)
+    assert paused.state == "paused"
     listing = await (await emu.slash(emu.admin, "announce list")).message()
     assert "Once that is fixed, `/announce resume id:1`" in listing.embeds[0]["description"]
     clock.advance(timedelta(hours=5))
