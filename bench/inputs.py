@@ -89,8 +89,9 @@ def _one_or_two(rng: random.Random, texts: list[str]) -> list[str]:
     return [_substring(rng, rng.choice(texts), 1, 2).strip() or "a" for _ in range(len(texts))]
 
 
-# Inputs of each kind for searches: each search runs on a new one, as a first answer.
-PER_KIND = 100
+# Inputs of each kind for searches: each search runs on a new one, as a first answer (the bot
+# keeps its answers to /quote search). As many as each kind's runs (Effort.class_runs).
+PER_KIND = 300
 # Inputs of the read commands: few enough that most answers come from the bot's cache, as
 # members ask about the same shows and people over and over.
 READ_INPUTS = 40

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.inprocess import median_search_work
-from bench.inputs import Inputs
+from bench.inputs import PER_KIND, Inputs
 from bench.ping_bot import iterations_per_ms
 from bench.stats import Job, K, Timings, interleaved
 from bot.emulator import Emulator, EmulatorError, EmulatorTimeout
@@ -52,8 +52,8 @@ class Effort:
     command_runs: int = 300
     command_budget: float = 40.0
     # A p99 of 100 runs is their second slowest: a few runs of noise move it by milliseconds, and
-    # the worst of several such rows is worse still. 300 runs per kind of input.
-    class_runs: int = 300
+    # the worst of several such rows is worse still. One run per input of each kind.
+    class_runs: int = PER_KIND
     class_budget: float = 8.0
     starts: int = 3
 
