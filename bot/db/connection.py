@@ -303,6 +303,13 @@ class Database:
         await self.conn.close()
 
 
+# The reads' page cache, in KiB (SQLite's default is 2,000). A search's first answer reads a
+# few hundred pages of the search indexes and the quotes; with the default, most came from the
+# file again, one system call each, and a phrase of common words checking a thousand quotes
+# spent two thirds of its time there. 16 MB keeps the indexes' busy pages.
+READ_CACHE_KIB = 16384
+
+
 def open_reader(path: Path) -> sqlite3.Connection | None:
     """The connection for reads on the event loop: it never writes and never waits for a lock
     (a busy read goes to aiosqlite's thread instead). None for an in-memory database, which a
@@ -313,6 +320,7 @@ def open_reader(path: Path) -> sqlite3.Connection | None:
     reader.row_factory = sqlite3.Row
     reader.execute("PRAGMA query_only = ON")
     reader.execute("PRAGMA busy_timeout = 0")
+    reader.execute(f"PRAGMA cache_size = -{READ_CACHE_KIB}")
     return reader
 
 

@@ -241,6 +241,12 @@ async def test_the_reading_connection_cannot_write(db):
     assert (await db.fetch_one("SELECT count(*) FROM shows"))[0] == 1
 
 
+async def test_the_reading_connection_keeps_the_busy_pages_of_the_search_indexes(db):
+    # With SQLite's default 2 MB, a search's pages came from the file again on most answers.
+    (kib,) = db._reader.execute("PRAGMA cache_size").fetchone()
+    assert kib == -connection.READ_CACHE_KIB
+
+
 def test_the_file_check_names_a_damaged_file(damaged):
     with pytest.raises(DatabaseError) as raised:
         connection.start_file_check(damaged).result(timeout=30)
