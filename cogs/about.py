@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import discord
@@ -28,17 +30,47 @@ CODE_TEXT = (
     "repository. Its README explains how to run it and how to add a show."
 )
 COMMANDS = "Commands"
-COMMANDS_TEXT = "`/show info` · `/show cast` · `/who` · `/quote random` · `/quote search`"
+STAFF_COMMANDS = "For moderators and admins"
+COMMAND_NAME = "`/{name}`"
+SEPARATOR = " · "
 
 
-def about_card(counts: ContentCounts) -> discord.Embed:
+@dataclass(frozen=True, slots=True)
+class CommandLists:
+    """The commands as typed: those every member may run, and those for moderators and admins."""
+
+    everyone: list[str]
+    staff: list[str]
+
+
+def command_lists(commands: Iterable[app_commands.Command | app_commands.Group]) -> CommandLists:
+    """Read from the command tree, so that a new command is listed without anyone remembering
+    to. A group that Discord shows only to admins (default_permissions) counts as one command;
+    a command with a run-time check (moderators only) is for staff."""
+    everyone: list[str] = []
+    staff: list[str] = []
+    for command in commands:
+        if command.default_permissions is not None:
+            staff.append(command.name)
+            continue
+        leaves = command.walk_commands() if isinstance(command, app_commands.Group) else [command]
+        for leaf in leaves:
+            if isinstance(leaf, app_commands.Command):
+                (staff if leaf.checks else everyone).append(leaf.qualified_name)
+    return CommandLists(everyone, staff)
+
+
+def about_card(counts: ContentCounts, commands: CommandLists) -> discord.Embed:
     embed = discord.Embed(
         title=TITLE.format(version=__version__),
         description=DESCRIPTION,
         colour=discord.Colour.og_blurple(),
     )
-    embed.add_field(name=DATABASE, value=content_summary(counts, " · "), inline=False)
-    embed.add_field(name=COMMANDS, value=COMMANDS_TEXT, inline=False)
+    embed.add_field(name=DATABASE, value=content_summary(counts, SEPARATOR), inline=False)
+    for name, listed in ((COMMANDS, commands.everyone), (STAFF_COMMANDS, commands.staff)):
+        if listed:
+            value = SEPARATOR.join(COMMAND_NAME.format(name=command) for command in listed)
+            embed.add_field(name=name, value=value, inline=False)
     embed.add_field(name=CODE, value=CODE_TEXT, inline=False)
     return fit_embed(embed)
 
@@ -50,7 +82,8 @@ class AboutCog(commands.Cog):
         self.cards: UntilChanged[discord.Embed] = UntilChanged(bot.db, size=1)
 
     async def _card(self) -> discord.Embed:
-        return about_card(await content_counts(self.bot.db))
+        commands = command_lists(self.bot.tree.get_commands())
+        return about_card(await content_counts(self.bot.db), commands)
 
     @app_commands.command(name="about")
     async def about(self, interaction: discord.Interaction) -> None:

@@ -5,7 +5,7 @@ from bot.db.people import find_by_name, get_character, get_person
 from bot.db.quotes import SpeakerRoles, find_quotes, search_quotes, speaker_roles
 from bot.db.shows import list_shows, show_cast, show_credits
 from bot.db.stats import content_counts
-from cogs.about import about_card
+from cogs.about import CommandLists, about_card
 from cogs.people import character_card, person_pages
 from cogs.quotes import PER_PAGE, SEARCH_GONE, SearchPages, quote_card, said_by
 from cogs.show import cast_pages, show_card
@@ -99,8 +99,11 @@ async def test_search_card_bolds_the_match(db):
 
 
 async def test_about_card_counts(db):
-    embed = about_card(await content_counts(db))
-    assert fields(embed)["In the database"] == "1 show · 4 people · 2 characters · 9 quotes"
+    embed = about_card(await content_counts(db), CommandLists(everyone=["who"], staff=[]))
+    shown = fields(embed)
+    assert shown["In the database"] == "1 show · 4 people · 2 characters · 9 quotes"
+    assert shown["Commands"] == "`/who`"
+    assert "For moderators and admins" not in shown  # a field with nothing in it is left out
 
 
 def test_a_person_with_many_roles_gets_more_pages():
