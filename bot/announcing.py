@@ -1,8 +1,8 @@
 """What an announcement looks like when it is sent: the embed, the ping, and the mention rules.
 
-Only the chosen role (or @everyone, where the server allows it) is ever pinged. Mentions typed
-into the title or text never ping anyone: they are inside the embed, and allowed_mentions names
-only the chosen target.
+Only the chosen role and @here (or @everyone; those two only where the server allows them) are
+ever pinged. Mentions typed into the title or text never ping anyone: they are inside the embed,
+and allowed_mentions names only the chosen targets.
 """
 
 from __future__ import annotations
@@ -28,16 +28,36 @@ def announcement_embed(
     return embed
 
 
-def ping_for(ping_role_id: int | None, guild_id: int) -> tuple[str | None, discord.AllowedMentions]:
+EVERYONE = "@everyone"
+HERE = "@here"
+
+
+def ping_targets(ping_role_id: int | None, guild_id: int, here: bool = False) -> list[str]:
+    """The mentions that ping, as the message's text carries them: the role (the @everyone
+    role has the server's id), then @here, which @everyone already covers."""
+    targets = []
+    if ping_role_id == guild_id:
+        targets.append(EVERYONE)
+    elif ping_role_id is not None:
+        targets.append(f"<@&{ping_role_id}>")
+    if here and EVERYONE not in targets:
+        targets.append(HERE)
+    return targets
+
+
+def ping_for(
+    ping_role_id: int | None, guild_id: int, here: bool = False
+) -> tuple[str | None, discord.AllowedMentions]:
     """The message content that pings, and the allowed_mentions that let only it ping."""
-    if ping_role_id is None:
+    targets = ping_targets(ping_role_id, guild_id, here)
+    if not targets:
         return None, discord.AllowedMentions.none()
-    if ping_role_id == guild_id:  # the @everyone role has the server's id
-        return "@everyone", discord.AllowedMentions(
-            everyone=True, users=False, roles=False, replied_user=False
-        )
-    return f"<@&{ping_role_id}>", discord.AllowedMentions(
-        everyone=False, users=False, roles=[discord.Object(ping_role_id)], replied_user=False
+    role = ping_role_id is not None and ping_role_id != guild_id
+    return " ".join(targets), discord.AllowedMentions(
+        everyone=EVERYONE in targets or HERE in targets,
+        users=False,
+        roles=[discord.Object(ping_role_id)] if role else False,
+        replied_user=False,
     )
 
 
@@ -49,6 +69,7 @@ def announcement_post(
     colour: int | None,
     image_url: str | None,
     ping_role_id: int | None,
+    ping_here: bool = False,
 ) -> OutgoingPost:
-    content, allowed = ping_for(ping_role_id, guild_id)
+    content, allowed = ping_for(ping_role_id, guild_id, ping_here)
     return OutgoingPost(content, announcement_embed(title, body, colour, image_url), allowed)

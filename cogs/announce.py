@@ -1,7 +1,8 @@
 """/announce: admins write announcements in a form, check a preview, then post them now or
 schedule them (once or repeating); and list, edit, delete and audit them.
 
-Only the role given in `ping` is ever pinged: mentions typed into the text never ping anyone.
+Only the role given in `ping`, and @here with `here`, are ever pinged: mentions typed into the
+text never ping anyone.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.announcing import OutgoingPost, announcement_post
+from bot.announcing import EVERYONE, HERE, OutgoingPost, announcement_post, ping_targets
 from bot.db.announcements import (
     Announcement,
     NewAnnouncement,
@@ -62,7 +63,8 @@ REPEAT = {
     "weekly": ", then every week at the same time",
     "monthly": ", then every month on the same day and time",
 }
-PINGS_ROLE = "pinging {role}"
+PINGS = "pinging {targets}"
+PING_JOINER = " and "
 PINGS_NOBODY = "pinging nobody"
 WORKING = "Working on it…"
 POSTED = "**Posted** in {channel}: {url}"
@@ -97,6 +99,7 @@ BLANK = "An announcement needs both a title and a message."
 DRAFT_OPTIONS = {
     "channel": "Where to post it",
     "ping": "A role to ping with it (nobody else is pinged)",
+    "here": "Also ping @here, the members online now (needs /settings allow-everyone)",
     "color": "The embed's colour: #ff8800, rgb(255, 136, 0) or a name like pink",
     "image_url": "An image to show in the embed: a full https:// link",
 }
@@ -112,7 +115,7 @@ BAD_IMAGE_URL = (
     "like `https://example.com/poster.png`."
 )
 NO_EVERYONE = (
-    "Announcements can't ping @everyone here. An admin can allow it with "
+    "Announcements can't ping {target} in this server. An admin can allow it with "
     "`/settings allow-everyone`, and I need the **Mention Everyone** permission."
 )
 NOT_A_PING_ROLE = (
@@ -125,7 +128,7 @@ ROLE_NOT_MENTIONABLE = (
 )
 # The server's ping rules changed after the announcement was written: checked again as it goes out.
 PING_WITHDRAWN_EVERYONE = (
-    "@everyone may no longer be pinged here: `/settings allow-everyone` is off."
+    "{target} may no longer be pinged in this server: `/settings allow-everyone` is off."
 )
 PING_WITHDRAWN_ROLE = (
     "{role} is no longer one of the roles announcements may ping here (`/settings ping-roles`)."
@@ -205,6 +208,7 @@ class Draft:
     ping_role_id: int | None
     colour: int | None
     image_url: str | None
+    ping_here: bool = False
     title: str = ""
     body: str = ""
     due_at: datetime | None = None
@@ -215,19 +219,20 @@ class Draft:
     def outgoing(self) -> OutgoingPost:
         return announcement_post(
             guild_id=self.guild_id, title=self.title, body=self.body, colour=self.colour,
-            image_url=self.image_url, ping_role_id=self.ping_role_id,
+            image_url=self.image_url, ping_role_id=self.ping_role_id, ping_here=self.ping_here,
         )  # fmt: skip
 
     def new_announcement(self) -> NewAnnouncement:
         return NewAnnouncement(
             guild_id=self.guild_id, channel_id=self.channel_id, author_id=self.author_id,
-            title=self.title, body=self.body, ping_role_id=self.ping_role_id, color=self.colour,
-            image_url=self.image_url,
+            title=self.title, body=self.body, ping_role_id=self.ping_role_id,
+            ping_here=self.ping_here, color=self.colour, image_url=self.image_url,
         )  # fmt: skip
 
 
 def preview_text(draft: Draft, confirm: str) -> str:
-    pings = PINGS_ROLE.format(role=draft.outgoing().content) if draft.ping_role_id else PINGS_NOBODY
+    targets = ping_targets(draft.ping_role_id, draft.guild_id, draft.ping_here)
+    pings = PINGS.format(targets=PING_JOINER.join(targets)) if targets else PINGS_NOBODY
     when = ""
     if draft.due_at is not None:
         repeat = REPEAT.get(draft.repeat or "", "")
@@ -389,7 +394,9 @@ class AnnounceCog(commands.GroupCog, group_name="announce", group_description="A
         role_id, guild = announcement.ping_role_id, self.bot.get_guild(announcement.guild_id)
         if role_id is not None and guild is not None and guild.get_role(role_id) is None:
             raise PermanentFailure(ROLE_DELETED.format(role=f"<@&{role_id}>"))
-        withdrawn = await self._ping_withdrawn(announcement.guild_id, announcement.ping_role_id)
+        withdrawn = await self._ping_withdrawn(
+            announcement.guild_id, announcement.ping_role_id, announcement.ping_here
+        )
         if withdrawn is not None:
             raise PermanentFailure(withdrawn)
         return self._outgoing(announcement)
@@ -399,7 +406,7 @@ class AnnounceCog(commands.GroupCog, group_name="announce", group_description="A
         return announcement_post(
             guild_id=announcement.guild_id, title=announcement.title, body=announcement.body,
             colour=announcement.color, image_url=announcement.image_url,
-            ping_role_id=announcement.ping_role_id,
+            ping_role_id=announcement.ping_role_id, ping_here=announcement.ping_here,
         )  # fmt: skip
 
     # -- writing ------------------------------------------------------------------------------
@@ -409,6 +416,7 @@ class AnnounceCog(commands.GroupCog, group_name="announce", group_description="A
         interaction: discord.Interaction,
         channel: discord.TextChannel,
         ping: discord.Role | None,
+        here: bool,
         color: str | None,
         image_url: str | None,
     ) -> tuple[Draft, GuildSettings]:
@@ -438,10 +446,13 @@ class AnnounceCog(commands.GroupCog, group_name="announce", group_description="A
         settings = await get_settings(self.bot.db, guild.id)
         if ping is not None:
             self._check_ping(ping, channel, guild.me, settings)
+        here = here and not (ping is not None and ping.is_default())  # @everyone pings them too
+        if here and not self._may_ping_everyone(channel, guild.me, settings):
+            raise UserFacingError(NO_EVERYONE.format(target=HERE))
         draft = Draft(
             guild_id=guild.id, channel_id=channel.id, author_id=interaction.user.id,
-            ping_role_id=ping.id if ping else None, colour=colour, image_url=image_url,
-            timezone=settings.timezone,
+            ping_role_id=ping.id if ping else None, ping_here=here, colour=colour,
+            image_url=image_url, timezone=settings.timezone,
         )  # fmt: skip
         return draft, settings
 
@@ -452,25 +463,36 @@ class AnnounceCog(commands.GroupCog, group_name="announce", group_description="A
         me: discord.Member,
         settings: GuildSettings,
     ) -> None:
-        can_mention_everyone = channel.permissions_for(me).mention_everyone
         if role.is_default():
-            if not (settings.allow_everyone and can_mention_everyone):
-                raise UserFacingError(NO_EVERYONE)
+            if not AnnounceCog._may_ping_everyone(channel, me, settings):
+                raise UserFacingError(NO_EVERYONE.format(target=EVERYONE))
             return
         if settings.ping_role_ids and role.id not in settings.ping_role_ids:
             allowed = ", ".join(f"<@&{role_id}>" for role_id in settings.ping_role_ids)
             raise UserFacingError(NOT_A_PING_ROLE.format(role=role.mention, allowed=allowed))
-        if not role.mentionable and not can_mention_everyone:
+        if not role.mentionable and not channel.permissions_for(me).mention_everyone:
             raise UserFacingError(ROLE_NOT_MENTIONABLE.format(role=role.mention))
 
-    async def _ping_withdrawn(self, guild_id: int, ping_role_id: int | None) -> str | None:
+    @staticmethod
+    def _may_ping_everyone(
+        channel: discord.abc.GuildChannel, me: discord.Member, settings: GuildSettings
+    ) -> bool:
+        """@everyone and @here: the server allows them, and Discord lets the bot ping them."""
+        return settings.allow_everyone and channel.permissions_for(me).mention_everyone
+
+    async def _ping_withdrawn(
+        self, guild_id: int, ping_role_id: int | None, here: bool = False
+    ) -> str | None:
         """Why the server's ping rules, as they are now, refuse a ping they allowed when the
         announcement was written; None while they still allow it."""
-        if ping_role_id is None:
+        if ping_role_id is None and not here:
             return None
         settings = await get_settings(self.bot.db, guild_id)
-        if ping_role_id == guild_id:
-            return None if settings.allow_everyone else PING_WITHDRAWN_EVERYONE
+        everyone = ping_role_id == guild_id
+        if (everyone or here) and not settings.allow_everyone:
+            return PING_WITHDRAWN_EVERYONE.format(target=EVERYONE if everyone else HERE)
+        if everyone or ping_role_id is None:
+            return None
         if settings.ping_role_ids and ping_role_id not in settings.ping_role_ids:
             return PING_WITHDRAWN_ROLE.format(role=f"<@&{ping_role_id}>")
         return None
@@ -489,11 +511,12 @@ class AnnounceCog(commands.GroupCog, group_name="announce", group_description="A
         interaction: discord.Interaction,
         channel: discord.TextChannel,
         ping: discord.Role | None = None,
+        here: bool = False,
         color: app_commands.Range[str, 1, 40] | None = None,
         image_url: app_commands.Range[str, 1, 2048] | None = None,
     ) -> None:
         """Write an announcement, preview it, and post it to a channel now."""
-        draft, _ = await self._draft(interaction, channel, ping, color, image_url)
+        draft, _ = await self._draft(interaction, channel, ping, here, color, image_url)
 
         async def submitted(modal_interaction: discord.Interaction, title: str, body: str):
             ready = replace(draft, title=title, body=body)
@@ -515,11 +538,12 @@ class AnnounceCog(commands.GroupCog, group_name="announce", group_description="A
         when: app_commands.Range[str, 1, 100],
         repeat: Literal["daily", "weekly", "monthly"] | None = None,
         ping: discord.Role | None = None,
+        here: bool = False,
         color: app_commands.Range[str, 1, 40] | None = None,
         image_url: app_commands.Range[str, 1, 2048] | None = None,
     ) -> None:
         """Write an announcement and schedule it, once or repeating."""
-        draft, settings = await self._draft(interaction, channel, ping, color, image_url)
+        draft, settings = await self._draft(interaction, channel, ping, here, color, image_url)
         zone = zone_named(settings.timezone)
         try:
             due_at = parse_when(when, self.bot.clock.now(), zone)
@@ -546,7 +570,7 @@ class AnnounceCog(commands.GroupCog, group_name="announce", group_description="A
             return CHANNEL_GONE
         if draft.ping_role_id is not None and guild.get_role(draft.ping_role_id) is None:
             return ROLE_GONE.format(role=f"<@&{draft.ping_role_id}>")
-        withdrawn = await self._ping_withdrawn(guild.id, draft.ping_role_id)
+        withdrawn = await self._ping_withdrawn(guild.id, draft.ping_role_id, draft.ping_here)
         if withdrawn is not None:
             return withdrawn + NOTHING_POSTED
         missing = missing_post_permissions(channel.permissions_for(guild.me))

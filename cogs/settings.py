@@ -39,7 +39,7 @@ VIEW_LINES = (
     "**Time zone:** {timezone}",
     "**Announcer role:** {announcer}",
     "**Roles announcements may ping:** {ping_roles}",
-    "**@everyone in announcements:** {everyone}",
+    "**@everyone and @here in announcements:** {everyone}",
     "**Auto-publish in announcement channels:** {publish}",
     "**Quote of the day:** {qotd}",
     "**Featured show:** {featured}",
@@ -69,12 +69,15 @@ PING_ADDED = "{role} may now be pinged by announcements. Allowed: {roles}."
 PING_ALREADY = "{role} is already on the list."
 PING_REMOVED = "{role} is no longer on the list. Allowed: {roles}."
 PING_NOT_THERE = "{role} wasn't on the list."
-EVERYONE_ON = "Announcements may now ping @everyone, when the admin chooses it as `ping`."
+EVERYONE_ON = (
+    "Announcements may now ping @everyone, when the admin chooses it as `ping`, and @here, with "
+    "`here`."
+)
 EVERYONE_ON_NO_PERMISSION = (
     EVERYONE_ON + " But I don't have **Mention Everyone** in this server yet, so I will refuse "
     "until my role gets it."
 )
-EVERYONE_OFF = "Announcements will never ping @everyone."
+EVERYONE_OFF = "Announcements will never ping @everyone or @here."
 PUBLISH_ON = "Posts in announcement channels will be published to following servers."
 PUBLISH_OFF = "Posts in announcement channels will not be published."
 BAD_TIME = "I couldn't read {time} as a time of day. Use 24-hour `HH:MM`, like `20:00`."
@@ -290,14 +293,14 @@ class SettingsCog(commands.GroupCog, group_name="settings", group_description="S
         return await show_choices(self.bot.db, current)
 
     @app_commands.command(name="allow-everyone")
-    @app_commands.describe(state="on: announcements may ping @everyone; off: never")
+    @app_commands.describe(state="on: announcements may ping @everyone and @here; off: never")
     async def allow_everyone(
         self, interaction: discord.Interaction, state: Literal["on", "off"]
     ) -> None:
-        """Whether announcements may ping @everyone (off by default)."""
+        """Whether announcements may ping @everyone and @here (off by default)."""
         enabled = state == "on"
         await set_setting(self.bot.db, interaction.guild.id, "allow_everyone", int(enabled))
-        await self._audit(interaction, f"@everyone in announcements {state}")
+        await self._audit(interaction, f"@everyone and @here in announcements {state}")
         if not enabled:
             text = EVERYONE_OFF
         elif interaction.guild.me.guild_permissions.mention_everyone:

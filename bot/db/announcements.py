@@ -29,6 +29,7 @@ class NewAnnouncement:
     color: int | None = None
     image_url: str | None = None
     kind: str = "announcement"
+    ping_here: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,7 @@ class Announcement:
     title: str
     body: str
     ping_role_id: int | None
+    ping_here: bool
     color: int | None
     image_url: str | None
     state: str
@@ -60,6 +62,7 @@ class Announcement:
     @classmethod
     def from_row(cls, row: aiosqlite.Row) -> Announcement:
         values = dict(row)
+        values["ping_here"] = bool(values["ping_here"])
         for name in ("anchor_local", "due_at", "attempt_at", "posted_at", "created_at"):
             if values[name] is not None:
                 values[name] = datetime.fromisoformat(values[name])
@@ -95,7 +98,8 @@ async def _insert(
     values = {
         "guild_id": new.guild_id, "channel_id": new.channel_id, "author_id": new.author_id,
         "kind": new.kind, "title": new.title, "body": new.body, "ping_role_id": new.ping_role_id,
-        "color": new.color, "image_url": new.image_url, "state": state,
+        "ping_here": int(new.ping_here), "color": new.color, "image_url": new.image_url,
+        "state": state,
         "created_at": created_at.isoformat(), **extra,
     }  # fmt: skip
     cursor = await conn.execute(

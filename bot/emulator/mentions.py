@@ -11,7 +11,9 @@ Rules implemented (message.mdx, "Allowed mentions object"):
 * Without `allowed_mentions`, regular channel messages parse everything, interaction
   responses and webhook messages parse users only.  Edits without `allowed_mentions` use
   those defaults again, not the ones of the original request.
-* @everyone / @here need the author's MENTION_EVERYONE permission in the channel; a role
+* @everyone / @here need the author's MENTION_EVERYONE permission in the channel (@here
+  notifies only the members online; the emulator has no presences, so every viewer counts as
+  online, and both notify the same members); a role
   is only pinged if it is mentionable or the author has MENTION_EVERYONE (otherwise it is
   left out of `mention_roles`, since nobody is notified).
 * Replies ping the replied-to author only when `replied_user` allows it (default: yes

@@ -178,7 +178,7 @@ async def test_channels_the_bot_cannot_post_in_are_refused_before_the_form(
         ({"color": "#12345g"}, "I don't know the colour `#12345g`."),
         ({"image_url": "not a url"}, "`not a url` isn't an image link I can use."),
         ({"image_url": "javascript:alert(1)"}, "isn't an image link I can use."),
-        ({"ping": "@everyone"}, "Announcements can't ping @everyone here."),
+        ({"ping": "@everyone"}, "Announcements can't ping @everyone in this server."),
     ],
 )
 async def test_bad_options_get_a_clear_private_error(emu, bot, options, expected):
@@ -225,6 +225,25 @@ async def test_a_role_the_bot_cannot_ping_is_refused(tmp_path, db, clock):
                 assert reply.content.startswith(
                     f"I can't ping <@&{emu.role('Quiet Fans').id}>: the role isn't mentionable"
                 )
+            finally:
+                await stop_bot(bot, task)
+
+
+async def test_here_is_refused_when_the_bot_cannot_mention_everyone(tmp_path, db, clock):
+    world = default_world()
+    for role in world.guilds[0].roles:
+        if role.managed:
+            role.permissions &= ~Perm.MENTION_EVERYONE
+    async with Emulator(world) as emu:
+        with pointed_at(emu):
+            bot, task = await start_bot(emu, db, clock)
+            try:
+                await emu.wait_for_commands(ALL_COMMANDS)
+                allowed = await emu.slash(emu.admin, "settings allow-everyone", {"state": "on"})
+                await allowed.message()
+                reply = await (await open_form(emu, here=True)).message()
+                assert reply.ephemeral
+                assert reply.content.startswith("Announcements can't ping @here in this server.")
             finally:
                 await stop_bot(bot, task)
 

@@ -500,16 +500,22 @@ async def test_a_post_that_went_out_before_a_long_outage_is_not_marked_missed(em
 
 
 @pytest.mark.parametrize(
-    ("ping", "allowed", "forbidden", "reason"),
+    ("pings", "allowed", "forbidden", "reason"),
     [
         (
-            "@everyone",
+            {"ping": "@everyone"},
             [("settings allow-everyone", {"state": "on"})],
             ("settings allow-everyone", {"state": "off"}),
-            "@everyone may no longer be pinged here",
+            "@everyone may no longer be pinged in this server",
         ),
         (
-            "Watch Party",
+            {"here": True},
+            [("settings allow-everyone", {"state": "on"})],
+            ("settings allow-everyone", {"state": "off"}),
+            "@here may no longer be pinged in this server",
+        ),
+        (
+            {"ping": "Watch Party"},
             [
                 ("settings ping-roles add", {"role": "Watch Party"}),
                 ("settings ping-roles add", {"role": "Moderators"}),
@@ -520,11 +526,11 @@ async def test_a_post_that_went_out_before_a_long_outage_is_not_marked_missed(em
     ],
 )
 async def test_a_ping_the_server_stopped_allowing_is_never_sent(
-    emu, bot, clock, ping, allowed, forbidden, reason
+    emu, bot, clock, pings, allowed, forbidden, reason
 ):
     for command, options in allowed:
         await (await emu.slash(emu.admin, command, options)).message()
-    await confirm(emu, await schedule(emu, "in 1m", ping=ping))
+    await confirm(emu, await schedule(emu, "in 1m", **pings))
     await (await emu.slash(emu.admin, *forbidden)).message()
     clock.advance(timedelta(minutes=1))
     await settle(bot)
@@ -532,6 +538,20 @@ async def test_a_ping_the_server_stopped_allowing_is_never_sent(
     announcement = await get_announcement(bot.db, emu.guild.id, 1)
     assert announcement.state == "failed"
     assert announcement.last_error.startswith(reason.format(role=emu.role("Watch Party").id))
+
+
+async def test_a_scheduled_announcement_pings_its_role_and_here_when_it_goes_out(emu, bot, clock):
+    await (await emu.slash(emu.admin, "settings allow-everyone", {"state": "on"})).message()
+    preview = await schedule(emu, "in 1m", ping="Watch Party", here=True)
+    role = emu.role("Watch Party")
+    assert f", pinging <@&{role.id}> and @here." in preview.content
+    await confirm(emu, preview)
+    clock.advance(timedelta(minutes=1))
+    await settle(bot)
+    [post] = posts(emu)
+    assert post.content == f"<@&{role.id}> @here"
+    assert post.mention_roles == [role.id] and post.mention_everyone
+    assert emu.pinged(post) >= {emu.member.id, emu.admin.id}
 
 
 async def test_a_ping_the_server_stopped_allowing_while_the_preview_was_open(emu, bot):
@@ -543,7 +563,7 @@ async def test_a_ping_the_server_stopped_allowing_while_the_preview_was_open(emu
     preview = await submitted.message()
     await (await emu.slash(emu.owner, "settings allow-everyone", {"state": "off"})).message()
     text = await confirm(emu, preview, "Post")
-    assert text.startswith("@everyone may no longer be pinged here")
+    assert text.startswith("@everyone may no longer be pinged in this server")
     assert text.endswith("Nothing was posted.")
     assert posts(emu) == []
     assert (await bot.db.fetch_one("SELECT count(*) FROM announcements"))[0] == 0

@@ -38,7 +38,7 @@ async def test_view_shows_the_defaults(emu, bot):
     assert "**Time zone:** UTC" in text
     assert "**Announcer role:** none (only Manage Server)" in text
     assert "**Roles announcements may ping:** any role" in text
-    assert "**@everyone in announcements:** off" in text
+    assert "**@everyone and @here in announcements:** off" in text
     assert "**Quote of the day:** off" in text
 
 
@@ -153,13 +153,30 @@ async def test_a_long_ping_list_shows_whole_mentions_and_how_many_more(emu, bot)
 
 async def test_everyone_is_pinged_only_when_allowed(emu, bot):
     _, response = await open_post_form(emu, emu.admin, ping="@everyone")
-    assert response.data["content"].startswith("Announcements can't ping @everyone here.")
+    assert response.data["content"].startswith("Announcements can't ping @everyone in this server.")
     reply = await run(emu, "settings allow-everyone", {"state": "on"})
     assert reply.content.startswith("Announcements may now ping @everyone")
     _, posted = await post_now(emu, ping="@everyone")
     assert posted.content == "@everyone"
     assert posted.mention_everyone
     assert emu.pinged(posted) >= {emu.member.id, emu.admin.id}
+
+
+async def test_here_is_pinged_only_when_allowed(emu, bot):
+    _, response = await open_post_form(emu, emu.admin, here=True)
+    assert response.data["content"].startswith("Announcements can't ping @here in this server.")
+    assert emu.channel_messages("announcements") == []
+    await run(emu, "settings allow-everyone", {"state": "on"})
+    _, posted = await post_now(emu, here=True)
+    assert posted.content == "@here"
+    assert posted.mention_everyone and posted.mention_roles == []
+    assert emu.pinged(posted) >= {emu.member.id, emu.admin.id}
+
+
+async def test_here_beside_everyone_pings_everyone_once(emu, bot):
+    await run(emu, "settings allow-everyone", {"state": "on"})
+    _, posted = await post_now(emu, ping="@everyone", here=True)
+    assert posted.content == "@everyone"
 
 
 @pytest.mark.parametrize("time", ["25:00", "8pm", "12:60", "noon"])
