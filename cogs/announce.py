@@ -32,11 +32,12 @@ from bot.db.announcements import (
 )
 from bot.db.audit import AuditEntry, list_audit
 from bot.db.guild_settings import GuildSettings, get_settings
-from bot.errors import InUse, Modal, UserFacingError, View
+from bot.errors import InUse, Modal, UserFacingError
 from bot.formatting import choice_text, inline_code, is_blank, truncate
 from bot.scheduler import PermanentFailure, missing_post_permissions
 from bot.when import WhenError, next_occurrence_after, parse_when, zone_named
 from cogs.utils.checks import announcer_only, is_announcer
+from cogs.utils.confirm import ConfirmView
 from cogs.utils.paginator import Paginator, paginate_lines
 from cogs.utils.parsing import parse_colour, parse_image_url
 
@@ -66,7 +67,6 @@ REPEAT = {
 PINGS = "pinging {targets}"
 PING_JOINER = " and "
 PINGS_NOBODY = "pinging nobody"
-WORKING = "Working on it…"
 POSTED = "**Posted** in {channel}: {url}"
 SCHEDULED = (
     "**Scheduled** as announcement **#{id}**: it will be posted in {channel} on {full} "
@@ -77,8 +77,6 @@ PASSED_WHILE_OPEN = (
     "scheduled: run `/announce schedule` again with a later time."
 )
 CANCELLED = "Cancelled. Nothing was posted."
-EXPIRED = "This preview expired, and nothing was done. Run the command again to start over."
-ONLY_AUTHOR = "Only the admin who started this can use these buttons."
 CHANNEL_GONE = "I can't find that channel any more (it may have been deleted). Nothing was posted."
 ROLE_DELETED = "The role {role} no longer exists."
 ROLE_GONE = ROLE_DELETED + " Nothing was posted."
@@ -313,69 +311,6 @@ class AnnouncementForm(Modal):
         await self.on_done(interaction, title, body)
 
 
-class ConfirmView(View):
-    """Confirm and Cancel under a preview; only its author may press them, and only once."""
-
-    def __init__(
-        self,
-        in_use: InUse,
-        author_id: int,
-        confirm_label: str,
-        on_confirm: Callable[[discord.Interaction], Awaitable[str]],
-        *,
-        cancel_label: str = "Cancel",
-        cancelled_text: str = CANCELLED,
-        keep_embed: bool = True,
-    ) -> None:
-        super().__init__(in_use, timeout=PREVIEW_TIMEOUT)
-        self.author_id = author_id
-        self.on_confirm = on_confirm
-        self.cancelled_text = cancelled_text
-        self.keep_embed = keep_embed
-        self.finished = False
-        self.confirm.label = confirm_label
-        self.cancel.label = cancel_label
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if interaction.user.id != self.author_id:
-            await interaction.response.send_message(ONLY_AUTHOR, ephemeral=True)
-            return False
-        # The author may have lost the right since the preview opened (a role taken away).
-        return await is_announcer(interaction)
-
-    def _finish(self) -> bool:
-        """Claim the preview; False if another press already did (double clicks act once)."""
-        if self.finished:
-            return False
-        self.finished = True
-        self.stop()
-        return True
-
-    @discord.ui.button(label="Confirm", style=discord.ButtonStyle.success)
-    async def confirm(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
-        if not self._finish():
-            await interaction.response.defer()
-            return
-        await interaction.response.edit_message(content=WORKING, view=None)
-        result = await self.on_confirm(interaction)
-        await interaction.edit_original_response(content=result, view=None)
-
-    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
-    async def cancel(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
-        if not self._finish():
-            await interaction.response.defer()
-            return
-        await interaction.response.edit_message(content=self.cancelled_text, embed=None, view=None)
-
-    async def on_timeout(self) -> None:
-        if self.shown_by is not None and self._finish():
-            await self.edit_shown(content=EXPIRED, embed=None, view=None)
-
-    async def send(self, interaction: discord.Interaction, text: str, embed=None) -> None:
-        kwargs = {"embed": embed} if embed is not None else {}
-        await self.show(interaction, content=text, ephemeral=True, **kwargs)
-
-
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
 class AnnounceCog(commands.GroupCog, group_name="announce", group_description="Announcements"):
@@ -500,7 +435,10 @@ class AnnounceCog(commands.GroupCog, group_name="announce", group_description="A
     async def _show_preview(
         self, interaction: discord.Interaction, draft: Draft, confirm_label: str, on_confirm
     ) -> None:
-        view = ConfirmView(self.bot.in_use, draft.author_id, confirm_label, on_confirm)
+        view = ConfirmView(
+            self.bot.in_use, draft.author_id, confirm_label, on_confirm, may_press=is_announcer,
+            cancel_label="Cancel", cancelled_text=CANCELLED, timeout=PREVIEW_TIMEOUT,
+        )  # fmt: skip
         await view.send(interaction, preview_text(draft, confirm_label), draft.outgoing().embed)
 
     @app_commands.command(name="post")
@@ -774,8 +712,8 @@ class AnnounceCog(commands.GroupCog, group_name="announce", group_description="A
             )
         view = ConfirmView(
             self.bot.in_use, interaction.user.id, label,
-            lambda i: self.apply_delete(i, announcement),
-            cancel_label="Keep", cancelled_text=KEPT,
+            lambda i: self.apply_delete(i, announcement), may_press=is_announcer,
+            cancel_label="Keep", cancelled_text=KEPT, timeout=PREVIEW_TIMEOUT,
         )  # fmt: skip
         await view.send(interaction, question)
 
