@@ -10,9 +10,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.db.announcements import (
+    Announcement,
     NewAnnouncement,
     create_scheduled,
     list_announcements,
+    move_to_zone,
+    repeats_in_other_zones,
     set_state,
 )
 from bot.db.audit import write_audit
@@ -24,9 +27,10 @@ from bot.db.guild_settings import (
 )
 from bot.db.shows import get_show
 from bot.errors import UserFacingError
-from bot.formatting import bullet_lines, inline_code
+from bot.formatting import bullet_lines, inline_code, truncate
 from bot.scheduler import missing_post_permissions
-from bot.when import local_to_utc, timezone_names, zone_named
+from bot.when import local_to_utc, next_occurrence_after, timezone_names, zone_named
+from cogs.utils.confirm import ConfirmView
 from cogs.utils.lookup import is_named, resolve_show, show_choices
 
 if TYPE_CHECKING:
@@ -55,6 +59,34 @@ QOTD_PAUSED = (
 )
 UNKNOWN_ERROR = "unknown."
 TIMEZONE_SET = "Time zone set to **{zone}**. New times are read in it; it is now {local} there."
+# Repeats keep the zone they were written in until an admin moves them: "every day at 20:00"
+# may have meant that zone's evening, or this server's.
+REPEATS_ELSEWHERE = (
+    "\n\nThese repeats still post at their clock time in another zone:\n{lines}\n"
+    "**{move}** to post each at the same clock time in {zone} from now on, or **Keep them**."
+)
+MOVE_LABEL = "Move them to {zone}"
+KEEP_LABEL = "Keep them"
+KEPT_ZONES = "Kept: the repeats post at their clock time in their own zones, as before."
+REPEAT_LINE = "• {what}: {when} ({zone})"
+MOVED_LINE = "• {what}: next {full} ({relative})"
+MOVED_PAUSED_LINE = "• {what}: still paused; `/announce resume id:{id}` goes on in {zone}"
+MOVED_PAUSED_QOTD_LINE = "• {what}: still paused; `/settings quote-of-the-day on` starts it again"
+CHANGED_LINE = "• {what}: changed meanwhile, so it was left as it was"
+MOVED = "Moved to {zone}:\n{lines}"
+ZONE_CHANGED_SINCE = (
+    "The time zone is **{current}** now, not {zone}, so nothing was moved. Run "
+    "`/settings timezone` again to move the repeats."
+)
+QOTD_NAME = "the quote of the day"
+ANNOUNCEMENT_NAME = "`#{id}` **{title}**"
+WHEN_REPEATS = {
+    "daily": "every day at {time}",
+    "weekly": "every {weekday} at {time}",
+    "monthly": "every month on day {day} at {time}",
+}
+# The message's 2,000 characters, less the rest of the reply.
+REPEAT_LINES_MAX = 1400
 UNKNOWN_ZONE = (
     "I don't know the time zone {zone}. Pick one from the list, like `Asia/Seoul`, "
     "`Europe/Berlin` or `America/New_York`."
@@ -133,6 +165,30 @@ def parse_time_of_day(text: str) -> tuple[int, int]:
     return hour, minute
 
 
+async def manages_server(interaction: discord.Interaction) -> bool:
+    if interaction.guild is None:
+        raise app_commands.NoPrivateMessage()
+    if not interaction.permissions.manage_guild:
+        raise app_commands.MissingPermissions(["manage_guild"])
+    return True
+
+
+def repeat_name(announcement: Announcement) -> str:
+    if announcement.kind == "quote_of_the_day":
+        return QOTD_NAME
+    title = discord.utils.escape_markdown(truncate(announcement.title, 60))
+    return ANNOUNCEMENT_NAME.format(id=announcement.id, title=title)
+
+
+def repeat_line(announcement: Announcement) -> str:
+    """'`#3` **Watch party**: every Friday at 20:00 (Europe/Berlin)'."""
+    anchor = announcement.anchor_local
+    when = WHEN_REPEATS[announcement.repeat].format(
+        time=anchor.strftime("%H:%M"), weekday=anchor.strftime("%A"), day=anchor.day
+    )
+    return REPEAT_LINE.format(what=repeat_name(announcement), when=when, zone=announcement.timezone)
+
+
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
 class SettingsCog(commands.GroupCog, group_name="settings", group_description="Server settings"):
@@ -147,11 +203,7 @@ class SettingsCog(commands.GroupCog, group_name="settings", group_description="S
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         # Every settings command, subgroups included: checked at run time, not only hidden.
-        if interaction.guild is None:
-            raise app_commands.NoPrivateMessage()
-        if not interaction.permissions.manage_guild:
-            raise app_commands.MissingPermissions(["manage_guild"])
-        return True
+        return await manages_server(interaction)
 
     async def _audit(self, interaction: discord.Interaction, detail: str) -> None:
         async with self.bot.db.transaction() as conn:
@@ -203,9 +255,56 @@ class SettingsCog(commands.GroupCog, group_name="settings", group_description="S
         await set_setting(self.bot.db, interaction.guild.id, "timezone", name)
         await self._audit(interaction, f"time zone set to {name}")
         local = self.bot.clock.now().astimezone(zone_named(name)).strftime("%Y-%m-%d %H:%M")
-        await interaction.response.send_message(
-            TIMEZONE_SET.format(zone=name, local=local), ephemeral=True
+        text = TIMEZONE_SET.format(zone=name, local=local)
+        elsewhere = await repeats_in_other_zones(self.bot.db, interaction.guild.id, name)
+        if not elsewhere:
+            await interaction.response.send_message(text, ephemeral=True)
+            return
+        lines = [repeat_line(announcement) for announcement in elsewhere]
+        move = MOVE_LABEL.format(zone=name)
+        text += REPEATS_ELSEWHERE.format(
+            lines=bullet_lines(lines, REPEAT_LINES_MAX), move=move, zone=name
         )
+        view = ConfirmView(
+            self.bot.in_use, interaction.user.id, move,
+            lambda i: self.move_repeats(i, elsewhere, name), may_press=manages_server,
+            cancel_label=KEEP_LABEL, cancelled_text=KEPT_ZONES,
+        )  # fmt: skip
+        await view.send(interaction, text)
+
+    async def move_repeats(
+        self, interaction: discord.Interaction, repeats: list[Announcement], zone: str
+    ) -> str:
+        """Each repeat at the same clock time in `zone`, from its next occurrence there."""
+        db, now = self.bot.db, self.bot.clock.now()
+        current = (await get_settings(db, interaction.guild.id)).timezone
+        if current != zone:
+            return ZONE_CHANGED_SINCE.format(current=current, zone=zone)
+        lines = []
+        for announcement in repeats:
+            what = repeat_name(announcement)
+            next_due = None
+            if announcement.state == "scheduled":
+                next_due = next_occurrence_after(
+                    announcement.anchor_local, announcement.repeat, zone_named(zone), now,
+                    start=announcement.occurrence,
+                )  # fmt: skip
+            if not await move_to_zone(db, announcement, zone, next_due, interaction.user.id, now):
+                lines.append(CHANGED_LINE.format(what=what))
+            elif next_due is not None:
+                due = next_due[1]
+                lines.append(
+                    MOVED_LINE.format(
+                        what=what, full=f"<t:{int(due.timestamp())}:F>",
+                        relative=f"<t:{int(due.timestamp())}:R>",
+                    )
+                )  # fmt: skip
+            elif announcement.kind == "quote_of_the_day":
+                lines.append(MOVED_PAUSED_QOTD_LINE.format(what=what))
+            else:
+                lines.append(MOVED_PAUSED_LINE.format(what=what, id=announcement.id, zone=zone))
+        self.bot.scheduler.wake()
+        return MOVED.format(zone=zone, lines=bullet_lines(lines, REPEAT_LINES_MAX))
 
     @timezone.autocomplete("zone")
     async def zone_autocomplete(

@@ -418,6 +418,58 @@ async def resume_repeat(
     return True
 
 
+async def repeats_in_other_zones(db: Database, guild_id: int, zone: str) -> list[Announcement]:
+    """This server's repeats still to come (scheduled, or paused until resumed) whose clock
+    times are read in a time zone other than `zone`, oldest first."""
+    rows = await db.fetch_all(
+        f"SELECT {_COLUMNS} FROM announcements WHERE guild_id = ? AND repeat IS NOT NULL"
+        " AND anchor_local IS NOT NULL AND state IN ('scheduled', 'paused')"
+        " AND timezone <> ? ORDER BY id",
+        (guild_id, zone),
+    )
+    return [Announcement.from_row(row) for row in rows]
+
+
+async def move_to_zone(
+    db: Database,
+    announcement: Announcement,
+    zone: str,
+    next_due: tuple[int, datetime] | None,
+    actor_id: int,
+    now: datetime,
+) -> bool:
+    """Read a repeat's clock time in `zone` from now on. A scheduled one goes to `next_due`, its
+    next occurrence there; a paused one (`next_due` None) keeps waiting for /announce resume,
+    which reads the zone. False if it changed meanwhile (posted, edited, moved)."""
+    async with db.transaction() as conn:
+        if next_due is None:
+            cursor = await conn.execute(
+                "UPDATE announcements SET timezone = ?"
+                " WHERE id = ? AND state = 'paused' AND timezone = ?",
+                (zone, announcement.id, announcement.timezone),
+            )
+            detail = f"to {zone}"
+        else:
+            occurrence, due = next_due
+            cursor = await conn.execute(
+                "UPDATE announcements SET timezone = ?, occurrence = ?, due_at = ?,"
+                " attempt_at = ?, attempts = 0"
+                " WHERE id = ? AND state = 'scheduled' AND timezone = ? AND occurrence = ?",
+                (
+                    zone, occurrence, _iso(due), _iso(due),
+                    announcement.id, announcement.timezone, announcement.occurrence,
+                ),
+            )  # fmt: skip
+            detail = f"to {zone}, next {due.isoformat()}"
+        if cursor.rowcount != 1:
+            return False
+        await write_audit(
+            conn, guild_id=announcement.guild_id, action="moved", at=now, actor_id=actor_id,
+            announcement_id=announcement.id, detail=detail,
+        )  # fmt: skip
+    return True
+
+
 async def posted_message_ids(db: Database, announcement_id: int) -> list[tuple[int, int]]:
     """(channel id, message id) of every message this announcement posted, newest first."""
     rows = await db.fetch_all(

@@ -643,3 +643,74 @@ async def test_a_ping_role_deleted_before_the_post_fails_it_with_the_reason(emu,
         f"**failed**: The role <@&{role_id}> no longer exists."
         in (listing.embeds[0]["description"])
     )
+
+
+async def set_zone(emu, zone):
+    return await (await emu.slash(emu.admin, "settings timezone", {"zone": zone})).message()
+
+
+async def test_a_new_time_zone_offers_to_move_the_repeats_written_in_the_old_one(emu, bot, clock):
+    # 2026-11-25 12:00 UTC: the server still reads times in UTC, its default.
+    await confirm(emu, await schedule(emu, "tomorrow 20:00", repeat="daily"))
+    await confirm(emu, await schedule(emu, "in 3h", title="Once"))  # a one-off: a moment, kept
+    reply = await set_zone(emu, "Asia/Seoul")
+    assert reply.ephemeral
+    assert reply.content.endswith(
+        "These repeats still post at their clock time in another zone:\n"
+        "• `#1` **Watch party**: every day at 20:00 (UTC)\n"
+        "**Move them to Asia/Seoul** to post each at the same clock time in Asia/Seoul from now "
+        "on, or **Keep them**."
+    )
+    assert [button["label"] for button in reply.buttons()] == [
+        "Move them to Asia/Seoul", "Keep them",
+    ]  # fmt: skip
+    text = await confirm(emu, reply, "Move them to Asia/Seoul")
+    seoul_evening = datetime(2026, 11, 26, 11, 0, tzinfo=UTC)  # 20:00 in Seoul
+    next_time = f"{ts(seoul_evening, 'F')} ({ts(seoul_evening, 'R')})"
+    assert text == f"Moved to Asia/Seoul:\n• `#1` **Watch party**: next {next_time}"
+    moved = await get_announcement(bot.db, emu.guild.id, 1)
+    assert (moved.timezone, moved.due_at) == ("Asia/Seoul", seoul_evening)
+    assert (await get_announcement(bot.db, emu.guild.id, 2)).timezone == "UTC"
+    clock.set(seoul_evening)
+    await wait_for_posts(emu, bot, 1)
+    clock.set(datetime(2026, 11, 26, 20, 0, tzinfo=UTC))  # the old time posts nothing more
+    await settle(bot)
+    assert [p.embeds[0]["title"] for p in posts(emu)] == ["Watch party"]
+    log = await (await emu.slash(emu.admin, "announce log")).message()
+    assert (
+        "**moved** `#1`: to Asia/Seoul, next 2026-11-26T11:00:00+00:00"
+        in log.embeds[0]["description"]
+    )
+
+
+async def test_keeping_the_repeats_leaves_them_in_their_zone(emu, bot, clock):
+    await confirm(emu, await schedule(emu, "tomorrow 20:00", repeat="weekly"))
+    reply = await set_zone(emu, "Europe/Berlin")
+    assert "• `#1` **Watch party**: every Thursday at 20:00 (UTC)" in reply.content
+    text = await confirm(emu, reply, "Keep them")
+    assert text == "Kept: the repeats post at their clock time in their own zones, as before."
+    kept = await get_announcement(bot.db, emu.guild.id, 1)
+    assert (kept.timezone, kept.due_at) == ("UTC", datetime(2026, 11, 26, 20, 0, tzinfo=UTC))
+
+
+async def test_the_quote_of_the_day_moves_with_the_time_zone_too(emu, bot, clock):
+    channel = {"channel": "general", "time": "09:00"}
+    await (await emu.slash(emu.admin, "settings quote-of-the-day on", channel)).message()
+    reply = await set_zone(emu, "Asia/Tokyo")
+    assert "• the quote of the day: every day at 09:00 (UTC)" in reply.content
+    text = await confirm(emu, reply, "Move them to Asia/Tokyo")
+    tokyo_morning = datetime(2026, 11, 26, 0, 0, tzinfo=UTC)  # 09:00 in Tokyo
+    assert text.startswith(
+        f"Moved to Asia/Tokyo:\n• the quote of the day: next {ts(tokyo_morning, 'F')}"
+    )
+    view = await (await emu.slash(emu.admin, "settings view")).message()
+    assert "every day at 09:00 (Asia/Tokyo)" in view.embeds[0]["description"]
+
+
+async def test_nothing_moves_once_the_zone_changed_again(emu, bot, clock):
+    await confirm(emu, await schedule(emu, "tomorrow 20:00", repeat="daily"))
+    first = await set_zone(emu, "Asia/Seoul")
+    await set_zone(emu, "Asia/Tokyo")
+    text = await confirm(emu, first, "Move them to Asia/Seoul")
+    assert text.startswith("The time zone is **Asia/Tokyo** now, not Asia/Seoul, so nothing")
+    assert (await get_announcement(bot.db, emu.guild.id, 1)).timezone == "UTC"
