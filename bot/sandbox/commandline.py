@@ -108,11 +108,17 @@ class Verb:
 Action = Slash | Suggest | Press | SwitchUser | Verb
 
 
+def runs_nothing(line: str) -> bool:
+    """A blank line, or a # comment."""
+    text = line.strip()
+    return not text or text.startswith("#")
+
+
 def parse_line(line: str, catalog: Catalog) -> Action | None:
     """The action a typed line asks for; None for a blank line or a # comment."""
-    text = line.strip()
-    if not text or text.startswith("#"):
+    if runs_nothing(line):
         return None
+    text = line.strip()
     if not_utf8(text):
         raise InputError(NOT_UTF8)
     if text.startswith("/"):
@@ -320,13 +326,17 @@ def convert(option: OptionSpec, raw: str) -> Any:
     return raw
 
 
+# What Discord's number boxes take: plain digits, a sign, and for a number a decimal point.
+# Python's int and float read more ("1_0", Arabic-Indic digits, "nan", "inf").
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+
+
 def _number(option: OptionSpec, raw: str) -> int | float:
-    try:
-        value: int | float = int(raw) if option.type == kinds.INTEGER else float(raw)
-    except ValueError:
-        raise InputError(
-            NOT_A_NUMBER.format(name=option.name, kind=option.kind, value=raw)
-        ) from None
+    whole = option.type == kinds.INTEGER
+    if not (_WHOLE_NUMBER if whole else _NUMBER).fullmatch(raw):
+        raise InputError(NOT_A_NUMBER.format(name=option.name, kind=option.kind, value=raw))
+    value: int | float = int(raw) if whole else float(raw)
     # Discord sends no number beyond its own range, whatever the option's limits.
     widest = INTEGER_MAX if option.type == kinds.INTEGER else NUMBER_MAX
     low = -widest if option.min_value is None else option.min_value

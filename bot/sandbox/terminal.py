@@ -26,7 +26,7 @@ from rich.text import Text
 from bot.content import DataFileError
 from bot.db import DatabaseError
 from bot.logs import install_handler, make_formatter
-from bot.sandbox.commandline import completions
+from bot.sandbox.commandline import completions, runs_nothing
 from bot.sandbox.form import CANCELLED, HOW_INTERACTIVE, NOT_SENT, OPENED, Form, piped_value
 from bot.sandbox.session import Outcome, Sandbox
 from bot.settings import Settings, SettingsError
@@ -179,7 +179,7 @@ class Terminal:
 
     def ask(self, line: str) -> int:
         """One command, its reply, done."""
-        if not line.strip():
+        if runs_nothing(line):
             self.console.print(Text(ASK_WHAT, style="yellow"))
             return EXIT_BAD_INPUT
         outcome = self.execute(line, echo=False)

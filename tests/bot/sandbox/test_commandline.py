@@ -121,6 +121,7 @@ COMMANDS = [
                                 "max_value": 7,
                             },
                             {"type": 5, "name": "loud", "description": "Ping?"},
+                            {"type": 10, "name": "hours", "description": "Hours"},
                         ],
                     },
                 ],
@@ -176,6 +177,8 @@ def test_the_catalog_flattens_sub_commands_and_groups():
         ),
         ("/settings auto-publish state:ON", {"state": "on"}),
         ("/settings digest every days:3 loud:yes", {"days": 3, "loud": True}),
+        ("/settings digest every days:+3 hours:-1.5", {"days": 3, "hours": -1.5}),
+        ("/settings digest every days:3 hours:.5", {"days": 3, "hours": 0.5}),
     ],
 )
 def test_options_are_parsed_into_discords_values(line, expected):
@@ -216,6 +219,11 @@ def test_a_question_mark_after_an_option_with_suggestions_asks_for_them():
         ("/settings auto-publish state:maybe", "state: must be one of on, off."),
         ("/settings digest every days:often", "days: needs a whole number, not 'often'."),
         ("/settings digest every days:9", "days: must be at most 7."),
+        # Discord's number boxes take plain digits: not what Python's int and float also read.
+        ("/settings digest every days:1_0", "days: needs a whole number, not '1_0'."),
+        ("/settings digest every days:٣", "days: needs a whole number, not '٣'."),
+        ("/settings digest every days:2 hours:nan", "hours: needs a number, not 'nan'."),
+        ("/settings digest every days:2 hours:1e999", "hours: needs a number, not '1e999'."),
         ("/settings digest every days:2 loud:perhaps", "loud: needs a true or false"),
         ("/quote search text:?", "text: has no suggestions to show; type a value instead."),
         ("as owner", "Type as admin or as member"),

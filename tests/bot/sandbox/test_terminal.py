@@ -98,9 +98,10 @@ async def test_ask_runs_one_command_and_exits_0_or_1_if_the_command_was_bad(tmp_
     code, stdout, _ = await run(tmp_path, KDRAMA_BOT, "ask", "/who nam:Taecyeon")
     assert code == 1
     assert stdout == "/who has no option 'nam'. Its options: name.\n"
-    code, stdout, _ = await run(tmp_path, KDRAMA_BOT, "ask", " ")
-    assert code == 1
-    assert stdout.startswith("Give ask a command to type")
+    for nothing in (" ", "# a comment runs nothing"):
+        code, stdout, _ = await run(tmp_path, KDRAMA_BOT, "ask", nothing)
+        assert code == 1
+        assert stdout.startswith("Give ask a command to type")
 
 
 async def test_ask_as_admin_reads_a_form_from_standard_input(tmp_path):
