@@ -68,6 +68,10 @@ REPEATS_ELSEWHERE = (
 MOVE_LABEL = "Move them to {zone}"
 KEEP_LABEL = "Keep them"
 KEPT_ZONES = "Kept: the repeats post at their clock time in their own zones, as before."
+ZONE_BUTTONS_EXPIRED = (
+    "These buttons expired, so the repeats were left as they were. Run `/settings timezone` "
+    "again to move them."
+)
 REPEAT_LINE = "• {what}: {when} ({zone})"
 MOVED_LINE = "• {what}: next {full} ({relative})"
 MOVED_PAUSED_LINE = "• {what}: still paused; `/announce resume id:{id}` goes on in {zone}"
@@ -268,7 +272,7 @@ class SettingsCog(commands.GroupCog, group_name="settings", group_description="S
         view = ConfirmView(
             self.bot.in_use, interaction.user.id, move,
             lambda i: self.move_repeats(i, elsewhere, name), may_press=manages_server,
-            cancel_label=KEEP_LABEL, cancelled_text=KEPT_ZONES,
+            cancel_label=KEEP_LABEL, cancelled_text=KEPT_ZONES, expired_text=ZONE_BUTTONS_EXPIRED,
         )  # fmt: skip
         await view.send(interaction, text)
 

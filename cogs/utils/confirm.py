@@ -29,13 +29,15 @@ class ConfirmView(View):
         may_press: Callable[[discord.Interaction], Awaitable[bool]],
         cancel_label: str,
         cancelled_text: str,
-        timeout: float = TIMEOUT,
+        expired_text: str = EXPIRED,
+        timeout: float | None = None,
     ) -> None:
-        super().__init__(in_use, timeout=timeout)
+        super().__init__(in_use, timeout=TIMEOUT if timeout is None else timeout)
         self.author_id = author_id
         self.on_confirm = on_confirm
         self.may_press = may_press
         self.cancelled_text = cancelled_text
+        self.expired_text = expired_text
         self.finished = False
         self.confirm.label = confirm_label
         self.cancel.label = cancel_label
@@ -72,7 +74,7 @@ class ConfirmView(View):
 
     async def on_timeout(self) -> None:
         if self.shown_by is not None and self._finish():
-            await self.edit_shown(content=EXPIRED, embed=None, view=None)
+            await self.edit_shown(content=self.expired_text, embed=None, view=None)
 
     async def send(self, interaction: discord.Interaction, text: str, embed=None) -> None:
         kwargs = {"embed": embed} if embed is not None else {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -713,4 +714,16 @@ async def test_nothing_moves_once_the_zone_changed_again(emu, bot, clock):
     await set_zone(emu, "Asia/Tokyo")
     text = await confirm(emu, first, "Move them to Asia/Seoul")
     assert text.startswith("The time zone is **Asia/Tokyo** now, not Asia/Seoul, so nothing")
+    assert (await get_announcement(bot.db, emu.guild.id, 1)).timezone == "UTC"
+
+
+async def test_unanswered_zone_buttons_expire_and_leave_the_repeats(emu, bot, monkeypatch):
+    monkeypatch.setattr(sys.modules["cogs.utils.confirm"], "TIMEOUT", 0.2)
+    await confirm(emu, await schedule(emu, "tomorrow 20:00", repeat="daily"))
+    reply = await set_zone(emu, "Asia/Seoul")
+    await emu.wait_until(lambda: reply.buttons() == [], timeout=5, what="the buttons to expire")
+    assert reply.content == (
+        "These buttons expired, so the repeats were left as they were. Run `/settings timezone` "
+        "again to move them."
+    )
     assert (await get_announcement(bot.db, emu.guild.id, 1)).timezone == "UTC"
